@@ -1,0 +1,3 @@
+from nettrace.cli import main
+
+raise SystemExit(main())

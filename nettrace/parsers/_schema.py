@@ -1,0 +1,143 @@
+"""Schemas as data: every frame a parser returns has a :class:`Schema` that names, types and
+explains its columns. Tests check each parser's output against its schema; ``docs/parsers.md``
+is generated from the schemas (``python -m nettrace.parsers.docs``).
+
+Column dtypes are one of:
+
+``string``    pandas ``string`` (missing = ``<NA>``)
+``Int64``     nullable integer
+``float64``   float (missing = NaN)
+``boolean``   nullable boolean
+``datetime``  ``datetime64[ns, UTC]`` (always UTC)
+``object``    Python objects: lists of strings (flags, members, nameservers, ...)
+
+Parsers should build *columns* (a dict of lists), not lists of dicts, and hand them to
+:meth:`Schema.frame`, which fills absent columns with missing values and casts every column.
+
+Examples
+--------
+>>> s = Schema("demo", [Column("name", "string", "a name"), Column("n", "Int64", "a count")])
+>>> df = s.frame({"name": ["a", "b"], "n": [1, None]})
+>>> list(df.columns), str(df["n"].dtype), s.check(df)
+(['name', 'n'], 'Int64', [])
+>>> len(s.empty())
+0
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping, Sequence
+
+import pandas as pd
+
+__all__ = ["Column", "Schema", "DTYPES", "Warnings", "warn"]
+
+DTYPES = ("string", "Int64", "float64", "boolean", "datetime", "object")
+
+# A parser's warnings: list of (line number or None, message). Parsers append; never raise.
+Warnings = list
+
+
+def warn(warnings: list | None, line: int | None, message: str) -> None:
+    """Record a parser warning when the caller collects them (``warnings`` may be None)."""
+    if warnings is not None:
+        warnings.append((line, message))
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: str
+    doc: str
+
+    def __post_init__(self) -> None:
+        if self.dtype not in DTYPES:
+            raise ValueError(f"column {self.name}: unknown dtype {self.dtype}")
+
+
+@dataclass(frozen=True)
+class Schema:
+    """A frame's name, documentation and typed columns."""
+
+    name: str
+    columns: Sequence[Column]
+    doc: str = ""
+    _names: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_names", tuple(c.name for c in self.columns))
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self._names
+
+    def empty(self) -> pd.DataFrame:
+        """A frame with no rows and every column at its dtype."""
+        return self.frame({})
+
+    def frame(self, data: Mapping[str, Iterable] | pd.DataFrame, length: int | None = None) -> pd.DataFrame:
+        """Build a typed frame from columns (dict of lists); missing columns become missing values.
+
+        Extra keys in *data* are dropped: the schema is the contract.
+        """
+        if isinstance(data, pd.DataFrame):
+            data = {c: data[c] for c in data.columns}
+        cols = {k: (v if isinstance(v, (list, pd.Series)) else list(v)) for k, v in data.items() if k in self._names}
+        n = length
+        if n is None:
+            n = max((len(v) for v in cols.values()), default=0)
+        out = {}
+        for col in self.columns:
+            values = cols.get(col.name)
+            if values is None:
+                values = [None] * n
+            elif len(values) != n:
+                raise ValueError(f"{self.name}.{col.name}: {len(values)} values for {n} rows")
+            out[col.name] = _cast(values, col.dtype)
+        return pd.DataFrame(out, index=pd.RangeIndex(n))
+
+    def check(self, df: pd.DataFrame) -> list[str]:
+        """Problems with *df* against this schema (empty list when it conforms)."""
+        problems = []
+        if tuple(df.columns) != self._names:
+            problems.append(f"{self.name}: columns {list(df.columns)} != {list(self._names)}")
+            return problems
+        for col in self.columns:
+            got = df[col.name].dtype
+            if not _dtype_ok(got, col.dtype):
+                problems.append(f"{self.name}.{col.name}: dtype {got} is not {col.dtype}")
+        return problems
+
+    def markdown(self) -> str:
+        rows = [f"| `{c.name}` | {c.dtype} | {c.doc} |" for c in self.columns]
+        return "\n".join(["| column | dtype | meaning |", "|---|---|---|", *rows])
+
+
+def _cast(values, dtype: str) -> pd.Series:
+    if dtype == "string":
+        return pd.Series(values, dtype="string")
+    if dtype == "Int64":
+        return pd.Series(values, dtype="object").astype("Int64") if len(values) else pd.Series([], dtype="Int64")
+    if dtype == "float64":
+        return pd.Series(values, dtype="float64")
+    if dtype == "boolean":
+        return pd.Series(values, dtype="boolean")
+    if dtype == "datetime":
+        s = pd.to_datetime(pd.Series(values, dtype="object"), utc=True, errors="coerce", format="mixed")
+        return s.astype("datetime64[ns, UTC]")
+    s = pd.Series(values, dtype="object")
+    return s
+
+
+def _dtype_ok(got, want: str) -> bool:
+    if want == "string":
+        return str(got) == "string"
+    if want == "Int64":
+        return str(got) == "Int64"
+    if want == "float64":
+        return str(got) == "float64"
+    if want == "boolean":
+        return str(got) == "boolean"
+    if want == "datetime":
+        return str(got).startswith("datetime64") and "UTC" in str(got)
+    return str(got) == "object"
