@@ -1,0 +1,110 @@
+"""Findings as data: what a rule concluded, the lines that prove it, who did it, what to do.
+
+A :class:`Finding` holds a rule id, a severity, parameters, a culprit, evidence and remedies. Its
+title and summary are not stored as prose: they are rendered from the message catalog
+(``finding.<id>.title`` / ``finding.<id>.summary`` in ``nettrace/data/messages/findings.*.json``)
+with the finding's ``params``, so every finding reads in English and Chinese.
+
+The JSON shape (:meth:`Finding.to_dict`) is the one ``nettrace analyze --format json`` prints::
+
+    {"id", "severity", "title", "summary",
+     "culprit": {"pid", "name", "executable", "product"} | null,
+     "evidence": [{"file", "line", "timestamp", "text"}],
+     "remedy": [{"command", "changes_system", "why"}]}
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from nettrace.i18n import t
+
+__all__ = ["Evidence", "Remedy", "Culprit", "Finding", "SEVERITIES"]
+
+SEVERITIES = ("critical", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One line of a bundle file that supports a claim."""
+
+    file: str
+    line: int | None
+    timestamp: str | None
+    text: str
+
+    def to_dict(self) -> dict:
+        return {"file": self.file, "line": self.line, "timestamp": self.timestamp, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Remedy:
+    """A command the user may run; ``why`` is a message key rendered per language."""
+
+    command: str
+    changes_system: bool
+    why: str
+    params: dict = field(default_factory=dict)
+
+    def to_dict(self, lang: str = "en") -> dict:
+        return {"command": self.command, "changes_system": self.changes_system,
+                "why": t(self.why, lang, **self.params)}
+
+
+@dataclass(frozen=True)
+class Culprit:
+    pid: int | None
+    name: str | None
+    executable: str | None
+    product: str | None
+
+    def to_dict(self) -> dict:
+        return {"pid": self.pid, "name": self.name, "executable": self.executable, "product": self.product}
+
+    def label(self) -> str:
+        who = self.product or self.name or "unknown"
+        return f"{who} ({self.name}, pid {self.pid})" if self.pid is not None else who
+
+
+@dataclass
+class Finding:
+    """A rule's conclusion. ``params`` fill the title/summary templates."""
+
+    id: str
+    severity: str
+    params: dict[str, Any] = field(default_factory=dict)
+    culprit: Culprit | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+    remedy: list[Remedy] = field(default_factory=list)
+    chain: list[str] = field(default_factory=list)  # graph node ids, route/interface → product
+
+    def __post_init__(self) -> None:
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"severity {self.severity!r} not in {SEVERITIES}")
+
+    def _params(self, lang: str) -> dict:
+        p = dict(self.params)
+        if self.culprit is not None:
+            p.setdefault("culprit", self.culprit.label())
+        return p
+
+    def title(self, lang: str = "en") -> str:
+        return t(f"finding.{self.id}.title", lang, **self._params(lang))
+
+    def summary(self, lang: str = "en") -> str:
+        return t(f"finding.{self.id}.summary", lang, **self._params(lang))
+
+    @property
+    def rank(self) -> int:
+        return SEVERITIES.index(self.severity)
+
+    def to_dict(self, lang: str = "en") -> dict:
+        return {
+            "id": self.id,
+            "severity": self.severity,
+            "title": self.title(lang),
+            "summary": self.summary(lang),
+            "culprit": self.culprit.to_dict() if self.culprit else None,
+            "evidence": [e.to_dict() for e in self.evidence],
+            "remedy": [r.to_dict(lang) for r in self.remedy],
+        }
