@@ -1,0 +1,133 @@
+"""``ping -c 3 -t 5 HOST`` (also ``ping6``): one summary row per run → frame ``probes``.
+
+A run is the ``PING`` header, reply lines, then the statistics::
+
+    PING 192.168.3.1 (192.168.3.1): 56 data bytes
+    ping: sendto: No route to host
+    Request timeout for icmp_seq 0
+    --- 192.168.3.1 ping statistics ---
+    2 packets transmitted, 0 packets received, 100.0% packet loss
+
+The capture writes one run per file, but several runs in one text give several rows (each
+starts at its ``PING``/``PING6`` header). Odd cases: ``ping6`` prints
+``PING6(56=40+8+8 bytes) SRC --> DST`` (``address`` is DST, ``destination`` comes from the
+``--- NAME ping6 statistics ---`` line); a name that does not resolve prints only
+``ping: cannot resolve NAME: Unknown host`` (a row with ``error`` and no counts); a run cut before
+its statistics keeps NA counts and ``ok`` comes from the replies seen. ICMP error dumps
+(``Vr HL TOS ...``) are skipped; other unknown lines are skipped with a warning.
+
+>>> df = parse("PING 223.5.5.5 (223.5.5.5): 56 data bytes\\n"
+...            "64 bytes from 223.5.5.5: icmp_seq=0 ttl=117 time=7.383 ms\\n"
+...            "--- 223.5.5.5 ping statistics ---\\n"
+...            "1 packets transmitted, 1 packets received, 0.0% packet loss\\n"
+...            "round-trip min/avg/max/stddev = 7.383/7.383/7.383/0.000 ms")
+>>> df.loc[0, ["destination", "transmitted", "received", "rtt_avg", "ok"]].tolist()
+['223.5.5.5', 1, 1, 7.383, True]
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from ._schema import Column, Schema, warn
+
+__all__ = ["SCHEMAS", "JC_NOTES", "parse"]
+
+SCHEMAS = {
+    "probes": Schema("probes", [
+        Column("tool", "string", "always `ping`"),
+        Column("destination", "string", "target as written in the PING header (name or address)"),
+        Column("address", "string", "resolved address from the header"),
+        Column("transmitted", "Int64", "packets transmitted (statistics line)"),
+        Column("received", "Int64", "packets received (statistics line; duplicates not counted)"),
+        Column("duplicates", "Int64", "duplicate replies (`+N duplicates`); 0 when not printed"),
+        Column("loss_pct", "float64", "packet loss in percent"),
+        Column("rtt_min", "float64", "round-trip minimum, ms"),
+        Column("rtt_avg", "float64", "round-trip average, ms"),
+        Column("rtt_max", "float64", "round-trip maximum, ms"),
+        Column("rtt_stddev", "float64", "round-trip standard deviation, ms"),
+        Column("error", "string", "first error line, e.g. `ping: sendto: No route to host`; NA if none"),
+        Column("ok", "boolean", "at least one reply: received > 0 (replies seen when no statistics)"),
+        Column("line", "Int64", "1-based line of the run's PING header (or of its error line)"),
+    ], doc="Reachability probes: one row per probe run."),
+}
+
+JC_NOTES = [
+    "jc splits `92 bytes from fgt1.attlocal.net (192.168.1.220): Destination Host Unreachable` "
+    "into ICMP dump fields and calls `Destination Network Unreachable` an unparsable line "
+    "(jc-osx-10.14.6-ping-ip-unknown-errors); we keep only the run summary here (per-line outcomes "
+    "are the `pings` parser's job), so nothing to disagree on.",
+    "jc reads `PING6(...) SRC --> DST` with destination = DST and destination_ip = DST; for "
+    "`ping6 cnn.com` that loses the name: we take `destination` from the `--- cnn.com ping6 "
+    "statistics ---` line (cnn.com) and `address` = DST (jc-osx-10.14.6-ping6-hostname).",
+    "jc-osx-10.14.6-ping6-ip-unparsable claims `3 packets received` with 2 replies printed: both "
+    "readings copy the statistics line, which is what ping itself counted.",
+]
+
+_HEAD = re.compile(r"^PING (\S+) \(([^)]*)\)")
+_HEAD6 = re.compile(r"^PING6\([^)]*\) (\S+) --> (\S+)")
+_STATS_NAME = re.compile(r"^--- (\S+) ping6? statistics ---")
+_COUNTS = re.compile(r"^(\d+) packets transmitted, (\d+) (?:packets )?received"
+                     r"(?:, \+(\d+) duplicates)?(?:, \+\d+ errors)?, ([\d.]+)% packet loss")
+_RTT = re.compile(r"^round-trip min/avg/max/std-?dev = ([\d.]+)/([\d.]+)/([\d.]+)/([\d.]+) ms")
+_RESOLVE = re.compile(r"^ping6?: cannot resolve (\S+?):")
+_QUIET = ("Vr HL TOS", "PATTERN:", "Request timeout for icmp_seq", "^C")
+
+
+def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
+    """Parse ping output into the ``probes`` frame (see ``SCHEMAS``)."""
+    rows: list[dict] = []
+    run: dict | None = None
+    for n, raw in enumerate(text.split("\n"), 1):
+        line = raw.strip()
+        if not line:
+            continue
+        m = _HEAD.match(line) or _HEAD6.match(line)
+        if m:
+            run = {"tool": "ping", "line": n, "replies": 0, "duplicates": 0}
+            if line.startswith("PING6"):
+                run["destination"] = run["address"] = m[2]
+            else:
+                run["destination"], run["address"] = m[1], m[2]
+            rows.append(run)
+            continue
+        if line.startswith("ping"):
+            if run is None or "transmitted" in run:
+                run = {"tool": "ping", "line": n, "replies": 0, "duplicates": 0}
+                rows.append(run)
+            run.setdefault("error", line)
+            r = _RESOLVE.match(line)
+            if r:
+                run.setdefault("destination", r[1])
+            continue
+        if run is None:
+            if not line.startswith(_QUIET):
+                warn(warnings, n, f"ping: line before any PING header: {line[:80]!r}")
+            continue
+        if " bytes from " in line:
+            if "time=" in line:
+                run["replies"] += 1
+            continue
+        if line.startswith("---"):
+            s = _STATS_NAME.match(line)
+            if s:
+                run["destination"] = s[1]
+            continue
+        c = _COUNTS.match(line)
+        if c:
+            run["transmitted"], run["received"] = int(c[1]), int(c[2])
+            run["duplicates"] = int(c[3] or 0)
+            run["loss_pct"] = float(c[4])
+            continue
+        r = _RTT.match(line)
+        if r:
+            run["rtt_min"], run["rtt_avg"], run["rtt_max"], run["rtt_stddev"] = map(float, r.groups())
+            continue
+        if line.startswith(_QUIET) or line[0].isdigit() and len(line.split()) >= 10:
+            continue  # timeouts and the ICMP header dump of an error reply
+        warn(warnings, n, f"ping: unknown line: {line[:80]!r}")
+    names = [c.name for c in SCHEMAS["probes"].columns]
+    cols: dict[str, list] = {k: [r.get(k) for r in rows] for k in names}
+    cols["ok"] = [(r["received"] > 0) if "received" in r else r["replies"] > 0 for r in rows]
+    return SCHEMAS["probes"].frame(cols)
