@@ -1,0 +1,82 @@
+"""Cross-frame facts the loader settles once, so rules and graph don't each redo them.
+
+- ``route_events.time``: the "got message … on" wall-clock time localized with the manifest's
+  timezone and converted to UTC (falls back to the capture-side time when unparsable).
+- ``route_events.interface``: ``index: N`` tokens resolved to names through ``ifconfig`` scope ids
+  and ``netstat`` ``link#N`` gateways, then the ``ifa`` address through ``addresses``.
+- :func:`interface_index` / :func:`address_owner`: the lookups themselves, for other layers.
+"""
+from __future__ import annotations
+
+import re
+from datetime import timedelta, timezone
+
+import pandas as pd
+
+__all__ = ["enrich", "interface_index", "address_owner", "manifest_tz"]
+
+_TZ_RE = re.compile(r"^([+-])(\d\d):?(\d\d)$")
+
+
+def manifest_tz(manifest: dict) -> timezone | None:
+    """The capture's UTC offset from the manifest (``+0800``), or None."""
+    m = _TZ_RE.match(str(manifest.get("timezone") or ""))
+    if not m:
+        return None
+    sign = -1 if m.group(1) == "-" else 1
+    return timezone(sign * timedelta(hours=int(m.group(2)), minutes=int(m.group(3))))
+
+
+def interface_index(bundle) -> dict[int, str]:
+    """Interface index → name, from ifconfig scope ids and netstat ``link#N`` gateways."""
+    out: dict[int, str] = {}
+    routes = bundle.frame("routes")
+    if len(routes):
+        sel = routes[routes["gateway_index"].notna() & routes["netif"].notna()]
+        for idx, name in zip(sel["gateway_index"], sel["netif"]):
+            out.setdefault(int(idx), str(name))
+    ifs = bundle.frame("interfaces")
+    if len(ifs):
+        sel = ifs[ifs["index"].notna()]
+        for idx, name in zip(sel["index"], sel["name"]):
+            out[int(idx)] = str(name)  # ifconfig is authoritative
+    return out
+
+
+def address_owner(bundle) -> dict[str, str]:
+    """Address → interface holding it (last snapshot wins)."""
+    addrs = bundle.frame("addresses")
+    if addrs.empty:
+        return {}
+    return {str(a): str(i) for a, i in zip(addrs["address"], addrs["interface"]) if pd.notna(a) and pd.notna(i)}
+
+
+def _localize(events: pd.DataFrame, tz: timezone | None) -> pd.Series:
+    wall = pd.to_datetime(events["message_time"], format="%a %b %d %H:%M:%S %Y", errors="coerce")
+    if tz is not None:
+        wall = wall.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")
+    else:
+        wall = wall.dt.tz_localize("UTC")
+    wall = wall.astype("datetime64[ns, UTC]")
+    fallback = events["captured_at"] if "captured_at" in events else pd.Series(pd.NaT, index=events.index)
+    return wall.fillna(fallback)
+
+
+def enrich(bundle) -> None:
+    ev = bundle.frames.get("route_events")
+    if ev is not None and len(ev):
+        ev = ev.copy()
+        ev["time"] = _localize(ev, manifest_tz(bundle.manifest))
+        index_map = interface_index(bundle)
+        owners = address_owner(bundle)
+        iface = ev["interface"].astype("object")
+        missing = iface.isna()
+        if missing.any():
+            by_index = ev.loc[missing, "index"].map(lambda i: index_map.get(int(i)) if pd.notna(i) else None)
+            iface = iface.where(~missing, by_index)
+        missing = iface.isna()
+        if missing.any():
+            by_ifa = ev.loc[missing, "ifa"].map(lambda a: owners.get(str(a)) if pd.notna(a) else None)
+            iface = iface.where(~missing, by_ifa)
+        ev["interface"] = iface.astype("string")
+        bundle.frames["route_events"] = ev
