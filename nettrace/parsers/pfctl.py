@@ -1,0 +1,102 @@
+"""``pfctl -s all`` (``-sa``): the packet filter's rules, anchors, status and settings → frame ``pf``.
+
+Sections under upper-case headers; pfctl's own stderr notes may be merged in front (a real macOS
+``sudo pfctl -sa``, excerpt)::
+
+    No ALTQ support in kernel
+    ALTQ related functions disabled
+    TRANSLATION RULES:
+    nat-anchor "com.apple/*" all
+    rdr-anchor "com.apple/*" all
+
+    FILTER RULES:
+    scrub-anchor "com.apple/*" all fragment reassemble
+    anchor "com.apple/*" all
+
+    INFO:
+    Status: Enabled for 8 days 03:22:04           Debug: Urgent
+
+One row per non-blank line below a header (headers themselves are not rows), ``text`` stripped.
+``section`` is the header normalised: ``FILTER RULES`` → ``filter``, ``TRANSLATION RULES`` and
+``NAT/RDR RULES`` → ``translation``, ``DUMMYNET RULES`` → ``dummynet``, ``OS FINGERPRINTS`` →
+``os_fingerprints``, any other ``WORDS:`` header lower-cased with ``_`` for other characters
+(``states``, ``info``, ``timeouts``, ``limits``, ``tables``…); NA before the first header.
+``anchor`` is the quoted name after ``anchor`` in a rule (``anchor "com.apple/*" all`` →
+``com.apple/*``; also ``nat-``/``rdr-``/``scrub-``/``dummynet-anchor`` and ``load anchor``).
+``status_enabled`` is set on the ``Status: Enabled|Disabled …`` row only.
+
+pfctl's stderr chatter — ``No ALTQ support in kernel``, ``ALTQ related functions disabled``,
+``rules cleared``, ``nat cleared``, ``dummynet cleared``, ``0 tables deleted.`` (seed 004, from
+vpnc-script) and similar — is skipped without a warning. ``pfctl: …`` error lines are skipped with
+a warning.
+
+>>> df = parse('No ALTQ support in kernel\\nFILTER RULES:\\nanchor "com.apple/*" all\\n')
+>>> print(df[["section", "anchor", "text", "line"]].to_string(index=False))
+section      anchor                     text  line
+ filter com.apple/* anchor "com.apple/*" all     3
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from ._schema import Column, Schema, warn
+
+__all__ = ["SCHEMAS", "JC_NOTES", "parse"]
+
+SCHEMAS = {
+    "pf": Schema("pf", [
+        Column("section", "string", "normalised header: filter, translation, dummynet, states, info, "
+                                    "timeouts, limits, tables, os_fingerprints, …; NA before any header"),
+        Column("anchor", "string", "anchor named by the line, e.g. `com.apple/*`; NA otherwise"),
+        Column("text", "string", "the line, stripped"),
+        Column("status_enabled", "boolean", "on the `Status:` row: True for Enabled, False for Disabled"),
+        Column("line", "Int64", "1-based line number"),
+    ], doc="Packet filter state from `pfctl -s all`: one row per line of content."),
+}
+
+JC_NOTES: list[str] = []
+
+_HEADER = re.compile(r"^([A-Z][A-Z0-9 /]*[A-Z0-9]):$")
+_SECTIONS = {
+    "FILTER RULES": "filter", "TRANSLATION RULES": "translation", "NAT/RDR RULES": "translation",
+    "DUMMYNET RULES": "dummynet", "OS FINGERPRINTS": "os_fingerprints",
+}
+_NOISE = re.compile(
+    r"^(No ALTQ support in kernel|ALTQ related functions disabled"
+    r"|(rules|nat|dummynet|altq|queue|source tracking entries|Tables) cleared"
+    r"|\d+ (tables|states|anchors) (deleted|cleared|created)\.?|\d+ states cleared"
+    r"|pf: (statistics cleared|interface flags reset)|pf (enabled|disabled))$"
+)
+_ANCHOR = re.compile(r"\banchor\s+\"([^\"]*)\"")
+_STATUS = re.compile(r"^Status:\s*(Enabled|Disabled)\b")
+
+
+def _section(header: str) -> str:
+    return _SECTIONS.get(header) or re.sub(r"[^a-z0-9]+", "_", header.lower()).strip("_")
+
+
+def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
+    """Parse ``pfctl -s all`` output into the ``pf`` frame (see ``SCHEMAS``)."""
+    cols: dict[str, list] = {c.name: [] for c in SCHEMAS["pf"].columns}
+    section: str | None = None
+    for n, raw in enumerate(text.split("\n"), 1):
+        line = raw.strip()
+        if not line or _NOISE.match(line):
+            continue
+        if line.startswith("pfctl:"):
+            warn(warnings, n, f"pfctl: error line: {line[:80]!r}")
+            continue
+        hm = _HEADER.match(line)
+        if hm:
+            section = _section(hm.group(1))
+            continue
+        am = _ANCHOR.search(line)
+        sm = _STATUS.match(line)
+        cols["section"].append(section)
+        cols["anchor"].append(am.group(1) if am else None)
+        cols["text"].append(line)
+        cols["status_enabled"].append(sm.group(1) == "Enabled" if sm else None)
+        cols["line"].append(n)
+    return SCHEMAS["pf"].frame(cols, length=len(cols["line"]))
