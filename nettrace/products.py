@@ -1,0 +1,92 @@
+"""Which product a process belongs to, from the catalog in ``nettrace/data/products.json``.
+
+Matching is by evidence, strongest first: an exact process name or launchd label, then a path
+pattern in the executable or app bundle. Paths of macOS itself (``/System/``, ``/usr/libexec/`` …)
+match the ``macOS`` entry last, so a third-party tool installed under ``/usr/local`` is never
+mistaken for the system. A process that matches nothing but runs from a third-party path is
+reported as ``third-party`` with its path.
+
+Examples
+--------
+>>> match("/Library/Application Support/ZeroTier/One/MacEthernetTapAgent").name
+'ZeroTier'
+>>> match("/usr/libexec/configd").name, match("/usr/libexec/configd").category
+('macOS', 'system')
+>>> match("/opt/homebrew/bin/openconnect").name
+'OpenConnect'
+>>> match("/Users/me/bin/mytunnel").name is None
+True
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+__all__ = ["Product", "match", "products", "system_proxies", "is_system_proxy"]
+
+
+@dataclass(frozen=True)
+class Product:
+    name: str | None  # None: unknown third-party
+    category: str  # vpn | proxy | overlay | firewall | virtualization | system | third-party
+    remove: str = ""
+    interface_patterns: tuple[str, ...] = ()
+
+    @property
+    def is_system(self) -> bool:
+        return self.category == "system" and self.name == "macOS"
+
+
+@lru_cache(maxsize=1)
+def _catalog() -> dict:
+    return json.loads(resources.files("nettrace").joinpath("data/products.json").read_text(encoding="utf-8"))
+
+
+def products() -> list[dict]:
+    return _catalog()["products"]
+
+
+@lru_cache(maxsize=1)
+def system_proxies() -> frozenset[str]:
+    """Apple processes that write routes on behalf of others (configd, nehelper, …)."""
+    return frozenset(_catalog()["system_proxies"])
+
+
+def is_system_proxy(name: str | None) -> bool:
+    return bool(name) and name in system_proxies()
+
+
+def _entry_product(e: dict) -> Product:
+    return Product(e["name"], e["category"], e.get("remove", ""), tuple(e.get("interface_patterns", ())))
+
+
+@lru_cache(maxsize=4096)
+def match(executable: str | None, name: str | None = None, label: str | None = None) -> Product:
+    """The product of a process (by executable path, process name and launchd label)."""
+    entries = products()
+    system = [e for e in entries if e["name"] == "macOS"]
+    others = [e for e in entries if e["name"] != "macOS"]
+    for e in others:
+        if name and name in e.get("names", ()):
+            return _entry_product(e)
+        if label and (label in e.get("launchd_labels", ()) or label in e.get("bundle_ids", ())):
+            return _entry_product(e)
+    path = (executable or "").lower()
+    if path:
+        for e in others:
+            if any(p.lower() in path for p in e.get("paths", ())):
+                return _entry_product(e)
+        for e in system:
+            if any(path.startswith(p.lower()) for p in e["paths"]):
+                return _entry_product(e)
+    if name and any(name in e.get("names", ()) for e in system):
+        return _entry_product(system[0])
+    return Product(None, "third-party")
+
+
+def interface_product_hint(interface: str) -> list[str]:
+    """Products whose interface patterns match *interface* (hints for ownerless interfaces)."""
+    return [e["name"] for e in products() if any(re.search(p, interface) for p in e.get("interface_patterns", ()))]
