@@ -13,8 +13,9 @@ NA and ``incomplete`` True; MAC octets are kept as printed (macOS drops leading 
 skipped with a warning.
 
 >>> df = parse("ikuaios (192.168.3.1) at e4:3a:6e:31:72:34 on en0 ifscope [ethernet]")
->>> df.loc[0, ["hostname", "ip", "mac", "interface", "ifscope", "link_type"]].tolist()
-['ikuaios', '192.168.3.1', 'e4:3a:6e:31:72:34', 'en0', True, 'ethernet']
+>>> df[["hostname", "ip", "mac", "interface", "ifscope", "link_type"]].to_dict("records")  # doctest: +NORMALIZE_WHITESPACE
+[{'hostname': 'ikuaios', 'ip': '192.168.3.1', 'mac': 'e4:3a:6e:31:72:34', 'interface': 'en0', 'ifscope': True,
+  'link_type': 'ethernet'}]
 """
 from __future__ import annotations
 

@@ -18,8 +18,8 @@ records without section headers (they count as ``answer``, one row for the whole
 Unknown lines are skipped with a warning.
 
 >>> out = parse(";; connection timed out; no servers could be reached")
->>> out["probes"].loc[0, ["tool", "ok", "error"]].tolist()
-['dig', False, ';; connection timed out; no servers could be reached']
+>>> out["probes"][["tool", "ok", "error"]].to_dict("records")
+[{'tool': 'dig', 'ok': False, 'error': ';; connection timed out; no servers could be reached'}]
 """
 from __future__ import annotations
 

@@ -19,8 +19,8 @@ it (``-> feth9868``), utun control sockets ``[ctl com.apple.net.utun_control id 
 ``protocol``, addresses, ports and ``state`` of IPv4/IPv6 sockets.
 
 >>> df = parse("MacEthern  647   root    3u   ndrv   0xa74f6360b3f2d7bc       0t0           -> feth9868")
->>> df.loc[0, ["command", "pid", "fd", "type", "interface"]].tolist()
-['MacEthern', 647, '3u', 'ndrv', 'feth9868']
+>>> df[["command", "pid", "fd", "type", "interface"]].to_dict("records")
+[{'command': 'MacEthern', 'pid': 647, 'fd': '3u', 'type': 'ndrv', 'interface': 'feth9868'}]
 """
 from __future__ import annotations
 
@@ -66,6 +66,7 @@ _REST = re.compile(
 _CONT = re.compile(r"^(?:(?P<node>\d+|TCP|UDP)\s+)?(?P<name>.*)$")
 _CTL = re.compile(r"^\[ctl (\S+) id \d+ unit (\d+)\]")
 _STATE = re.compile(r"\s+\(([A-Z_0-9]+)\)$")
+_DERIVED = frozenset(("IPv4", "IPv6", "ndrv", "systm"))
 _NAMES = ("command", "pid", "tid", "user", "fd", "type", "device", "size_off", "node", "name")
 
 
@@ -95,12 +96,63 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     """Parse lsof output into the ``open_files`` frame (see ``SCHEMAS``)."""
     if "\r" in text:
         text = text.replace("\r\n", "\n")
-    cols: dict[str, list] = {k: [] for k in _NAMES}
-    lines_: list[int] = []
+    lines = text.split("\n")
+    while lines and not lines[-1]:
+        lines.pop()
+    hdr = _header(lines[0]) if lines and lines[0].startswith("COMMAND") else None
+    cols = _fast(lines[1:], hdr) if hdr else None
+    if cols is None:
+        cols = _slow(lines, warnings)
+    cols.update(_derive(cols["type"], cols["node"], cols["name"]))
+    return SCHEMAS["open_files"].frame(cols)
+
+
+def _fast(rows: list[str], hdr: dict) -> dict | None:
+    """Columns cut at the header's edges with list comprehensions, when every row lines up
+    (no tab, no wrapped row, a blank at every cut); None otherwise."""
+    tc, nc, pe, te = hdr["type"], hdr["name"], hdr["pid"], hdr["tid"]
+    c1, c2, c3 = (hdr["cuts"] + [tc, tc, tc])[:3]
+    if not all(r and r[0] != " " and "\t" not in r
+               and (len(r) <= tc or r[tc] == " ") and (len(r) <= c1 or r[c1] == " ")
+               and (len(r) <= c2 or r[c2] == " ") and (len(r) <= c3 or r[c3] == " ")
+               and (len(r) <= nc or r[nc - 1] == " ") for r in rows):
+        return None
+    if te:
+        heads = [(r[:pe] + " " + r[te:tc]).split() for r in rows]
+        tids = [r[pe:te].strip() for r in rows]
+    else:
+        heads = [r[:tc].split() for r in rows]
+        tids = None
+    if not all(len(h) >= 5 and h[-4].isdigit() for h in heads):
+        return None
+    cols = {
+        "command": [h[0] if len(h) == 5 else " ".join(h[:-4]) for h in heads],
+        "pid": [int(h[-4]) for h in heads],
+        "tid": [int(t) if t.isdigit() else None for t in tids] if tids else None,
+        "user": [h[-3] for h in heads],
+        "fd": [h[-2] for h in heads],
+        "type": [h[-1] for h in heads],
+        "name": [r[nc:].rstrip() for r in rows],
+        "line": list(range(2, len(rows) + 2)),
+    }
+    prev = tc
+    for key, cut in zip(hdr["keys"], hdr["cuts"]):
+        cols[key] = [r[prev:cut].strip() or None for r in rows]
+        prev = cut
+    for key in ("device", "size_off", "node"):
+        cols.setdefault(key, [None] * len(rows))
+    if cols["tid"] is None:
+        del cols["tid"]
+    return cols
+
+
+def _slow(lines: list[str], warnings: list | None) -> dict:
+    """Line-by-line reader for fragments, misaligned or wrapped rows and repeated headers."""
+    cols: dict[str, list] = {k: [] for k in _NAMES + ("line",)}
     command, pid, tid, user, fd, typ = (cols[k] for k in ("command", "pid", "tid", "user", "fd", "type"))
-    device, size_off, node, name = (cols[k] for k in ("device", "size_off", "node", "name"))
+    device, size_off, node, name, lines_ = (cols[k] for k in ("device", "size_off", "node", "name", "line"))
     hdr = None
-    for n, line in enumerate(text.split("\n"), 1):
+    for n, line in enumerate(lines, 1):
         if not line:
             continue
         if line.startswith("COMMAND"):
@@ -118,36 +170,13 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
             elif line.strip():
                 warn(warnings, n, f"lsof: continuation line without a row: {line.strip()[:80]!r}")
             continue
-        if hdr is not None and "\t" not in line:
-            nc, tc = hdr["name"], hdr["type"]
-            cuts = hdr["cuts"]
-            if (len(line) <= tc or line[tc] == " ") and all(len(line) <= c or line[c] == " " for c in cuts) \
-                    and (len(line) <= nc or line[nc - 1] == " "):
-                if hdr["tid"]:
-                    pe, te = hdr["pid"], hdr["tid"]
-                    head = (line[:pe] + " " + line[te:tc]).split()
-                    t = line[pe:te].strip()
-                else:
-                    head, t = line[:tc].split(), ""
-                if len(head) >= 5 and head[-4].isdigit():
-                    command.append(" ".join(head[:-4]))
-                    pid.append(int(head[-4]))
-                    tid.append(int(t) if t.isdigit() else None)
-                    user.append(head[-3])
-                    fd.append(head[-2])
-                    typ.append(head[-1])
-                    prev = tc
-                    cells = []
-                    for c in cuts:
-                        cells.append(line[prev:c].strip() or None)
-                        prev = c
-                    cell = dict(zip(hdr["keys"], cells))
-                    device.append(cell.get("device"))
-                    size_off.append(cell.get("size_off"))
-                    node.append(cell.get("node"))
-                    name.append(line[nc:].rstrip())
-                    lines_.append(n)
-                    continue
+        if hdr is not None:
+            one = _fast([line], hdr)
+            if one is not None:
+                for k in _NAMES:
+                    cols[k].append(one[k][0] if k in one else None)
+                lines_.append(n)
+                continue
         m = _ROW.match(line)
         if not m:
             warn(warnings, n, f"lsof: not a row: {line[:80]!r}")
@@ -164,9 +193,7 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
         node.append(r["node"])
         name.append(r["name"])
         lines_.append(n)
-    cols["line"] = lines_
-    cols.update(_derive(typ, node, name))
-    return SCHEMAS["open_files"].frame(cols)
+    return cols
 
 
 def _derive(typ: list, node: list, name: list) -> dict[str, list]:
@@ -174,7 +201,8 @@ def _derive(typ: list, node: list, name: list) -> dict[str, list]:
     k = len(typ)
     out = {c: [None] * k for c in ("interface", "bpf_device", "control", "protocol", "local_address",
                                    "local_port", "remote_address", "remote_port", "state")}
-    for i in range(k):
+    special = [i for i, t in enumerate(typ) if t in _DERIVED or t == "CHR" and name[i].startswith("/dev/bpf")]
+    for i in special:
         t, nm = typ[i], name[i]
         if t == "IPv4" or t == "IPv6":
             out["protocol"][i] = node[i]
@@ -195,6 +223,6 @@ def _derive(typ: list, node: list, name: list) -> dict[str, list]:
                 out["control"][i] = c[1]
                 if c[1] == "com.apple.net.utun_control" and int(c[2]) > 0:
                     out["interface"][i] = f"utun{int(c[2]) - 1}"
-        elif nm.startswith("/dev/bpf"):
+        else:
             out["bpf_device"][i] = nm
     return out

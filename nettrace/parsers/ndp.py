@@ -12,8 +12,9 @@ Odd cases: the ``%scope`` suffix of link-local addresses is split into ``scope``
 than five fields are skipped with a warning. Text without the header is read the same way.
 
 >>> df = parse("fe80::e83:ccff:fefb:a107%en0            c:83:cc:fb:a1:7      en0 22s       R  R")
->>> df.loc[0, ["neighbor", "scope", "linklayer", "netif", "expire", "state", "flags"]].tolist()
-['fe80::e83:ccff:fefb:a107', 'en0', 'c:83:cc:fb:a1:7', 'en0', '22s', 'R', 'R']
+>>> df[["neighbor", "scope", "linklayer", "netif", "expire", "state", "flags"]].to_dict("records")  # doctest: +NORMALIZE_WHITESPACE
+[{'neighbor': 'fe80::e83:ccff:fefb:a107', 'scope': 'en0', 'linklayer': 'c:83:cc:fb:a1:7', 'netif': 'en0',
+  'expire': '22s', 'state': 'R', 'flags': 'R'}]
 """
 from __future__ import annotations
 

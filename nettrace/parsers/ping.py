@@ -21,8 +21,8 @@ its statistics keeps NA counts and ``ok`` comes from the replies seen. ICMP erro
 ...            "--- 223.5.5.5 ping statistics ---\\n"
 ...            "1 packets transmitted, 1 packets received, 0.0% packet loss\\n"
 ...            "round-trip min/avg/max/stddev = 7.383/7.383/7.383/0.000 ms")
->>> df.loc[0, ["destination", "transmitted", "received", "rtt_avg", "ok"]].tolist()
-['223.5.5.5', 1, 1, 7.383, True]
+>>> df[["destination", "transmitted", "received", "rtt_avg", "ok"]].to_dict("records")
+[{'destination': '223.5.5.5', 'transmitted': 1, 'received': 1, 'rtt_avg': 7.383, 'ok': True}]
 """
 from __future__ import annotations
 

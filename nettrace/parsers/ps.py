@@ -28,8 +28,9 @@ Executable rule (``command`` has no quoting, so where the program path ends is a
 
 >>> df = parse("  PID  PPID COMMAND\\n  647   535 /Library/Application Support/ZeroTier/One/"
 ...            "MacEthernetTapAgent 4868 d6:8b:8e:3b:53:14 2800 5000")
->>> df.loc[0, ["pid", "ppid", "executable", "args", "name"]].tolist()
-[647, 535, '/Library/Application Support/ZeroTier/One/MacEthernetTapAgent', '4868 d6:8b:8e:3b:53:14 2800 5000', 'MacEthernetTapAgent']
+>>> df[["pid", "ppid", "executable", "args", "name"]].to_dict("records")  # doctest: +NORMALIZE_WHITESPACE
+[{'pid': 647, 'ppid': 535, 'executable': '/Library/Application Support/ZeroTier/One/MacEthernetTapAgent',
+  'args': '4868 d6:8b:8e:3b:53:14 2800 5000', 'name': 'MacEthernetTapAgent'}]
 """
 from __future__ import annotations
 
@@ -87,8 +88,10 @@ def split_command(command: str) -> tuple[str, str]:
     >>> split_command("/usr/libexec/UserEventAgent (System)")
     ('/usr/libexec/UserEventAgent', '(System)')
     """
+    if " " not in command:
+        return command, ""
     words = command.split(" ")
-    if not command.startswith("/") or len(words) == 1:
+    if not command.startswith("/"):
         exe = words[0]
     else:
         end = 0
@@ -112,20 +115,80 @@ def split_command(command: str) -> tuple[str, str]:
 
 
 def _name(exe: str) -> str:
-    if exe.startswith("(") and exe.endswith(")"):
+    if exe[-1:] == ")" and exe[:1] == "(":
         return exe[1:-1]
-    return exe.rstrip("/").rsplit("/", 1)[-1]
+    return exe[exe.rfind("/", 0, len(exe) - 1) + 1:] if exe[-1:] == "/" else exe[exe.rfind("/") + 1:]
 
 
 def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     """Parse ps output into the ``processes`` frame (see ``SCHEMAS``)."""
-    cols: dict[str, list] = {c: [] for c in ("pid", "ppid", "uid", "user", "started", "command", "line")}
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    lines = text.split("\n")
+    while lines and not lines[-1].strip():
+        lines.pop()
+    first = 0
     fields = [_HEADER.get(h) for h in _DEFAULT]
-    for n, raw in enumerate(text.split("\n"), 1):
+    if lines and _is_header(lines[0].strip()):
+        fields, first = [_HEADER.get(h) for h in lines[0].split()], 1
+    cols = _fast(lines[first:], first + 1, fields)
+    if cols is None:
+        cols = _slow(lines, fields, warnings)
+    exes, args, names, bundles = [], [], [], []
+    for command in cols["command"]:
+        exe, arg = split_command(command) if " " in command else (command, "")
+        exes.append(exe)
+        args.append(arg)
+        names.append(_name(exe))
+        a = _APP.search(exe) if ".app" in exe and exe[0] == "/" else None
+        bundles.append(exe[:a.end()] if a else None)
+    cols.update(executable=exes, args=args, name=names, app_bundle=bundles)
+    return SCHEMAS["processes"].frame(cols)
+
+
+def _is_header(line: str) -> bool:
+    return line.startswith(("PID", "UID", "USER")) and ("COMMAND" in line or "CMD" in line)
+
+
+def _fast(rows: list[str], lineno: int, fields: list) -> dict | None:
+    """Columns of a regular listing (every row fits the header), with list comprehensions;
+    None when any row does not fit (then the line-by-line reader handles and warns)."""
+    if not rows or not all(rows) or fields[-1] != "command" or "pid" not in fields:
+        return None
+    last = len(fields) - 1
+    si = fields.index("started") if "started" in fields else -1
+    first = rows[0].split(None, si + 1) if si >= 0 else []
+    lstart = len(first) > si >= 0 and first[si] in _WEEKDAYS
+    k = last + 4 if lstart else last
+    words = [r.split(None, k) for r in rows]
+    if not all(len(w) == k + 1 for w in words):
+        return None
+    cols: dict[str, list] = {"line": list(range(lineno, lineno + len(rows)))}
+    for i, f in enumerate(fields[:-1]):
+        j = i + 4 if lstart and i > si else i
+        if f in ("pid", "ppid", "uid"):
+            vals = [w[j] for w in words]
+            if not all(v.isdigit() for v in vals):
+                return None
+            cols[f] = [int(v) for v in vals]
+        elif f == "started" and lstart:
+            if not all(w[si] in _WEEKDAYS for w in words):
+                return None
+            cols[f] = [" ".join(w[si:si + 5]) for w in words]
+        elif f is not None:
+            cols[f] = [w[j] for w in words]
+    cols["command"] = [w[-1] for w in words]
+    return cols
+
+
+def _slow(lines: list[str], fields: list, warnings: list | None) -> dict:
+    """Line-by-line reader: headers anywhere, rows that do not fit skipped with a warning."""
+    cols: dict[str, list] = {c: [] for c in ("pid", "ppid", "uid", "user", "started", "command", "line")}
+    for n, raw in enumerate(lines, 1):
         line = raw.strip()
         if not line:
             continue
-        if line.startswith(("PID", "UID", "USER")) and ("COMMAND" in line or "CMD" in line):
+        if _is_header(line):
             fields = [_HEADER.get(h) for h in line.split()]
             continue
         last = len(fields) - 1
@@ -156,13 +219,4 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
             cols[f].append(row.get(f))
         cols["command"].append(words[-1])
         cols["line"].append(n)
-    exes, args, names, bundles = [], [], [], []
-    for command in cols["command"]:
-        exe, arg = split_command(command)
-        exes.append(exe)
-        args.append(arg)
-        names.append(_name(exe))
-        a = _APP.search(exe)
-        bundles.append(exe[:a.end()] if a and exe.startswith("/") else None)
-    cols.update(executable=exes, args=args, name=names, app_bundle=bundles)
-    return SCHEMAS["processes"].frame(cols)
+    return cols

@@ -16,8 +16,8 @@ without a header (a fragment) still give hops and one probe row with NA destinat
 
 >>> out = parse("traceroute to 192.168.3.1 (192.168.3.1), 64 hops max, 40 byte packets\\n"
 ...             "1  ikuaios (192.168.3.1)  1.226 ms  0.583 ms  1.095 ms")
->>> out["probes"].loc[0, ["destination", "address", "ok", "hops"]].tolist()
-['192.168.3.1', '192.168.3.1', True, 1]
+>>> out["probes"][["destination", "address", "ok", "hops"]].to_dict("records")
+[{'destination': '192.168.3.1', 'address': '192.168.3.1', 'ok': True, 'hops': 1}]
 >>> out["traceroute_hops"].loc[0, "rtts"]
 [1.226, 0.583, 1.095]
 """
