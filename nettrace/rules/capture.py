@@ -1,0 +1,19 @@
+"""What the capture could not see: a run without root has no lsof or pf, so nothing can be
+attributed to a process; an interrupted run has no end snapshot."""
+from __future__ import annotations
+
+from nettrace.findings import Finding, Remedy
+from nettrace.rules import Context, rule
+
+
+@rule("capture-incomplete")
+def capture_incomplete(ctx: Context):
+    m = ctx.bundle.manifest
+    skipped = sorted({c.get("name") for c in m.get("commands", []) if c.get("skipped") == "needs root"})
+    out = []
+    if skipped:
+        out.append(Finding("capture-without-root", "info", params={"commands": ", ".join(skipped)},
+                           remedy=[Remedy("sudo sh nettrace-capture.sh", False, "remedy.rerun_root")]))
+    if m.get("interrupted"):
+        out.append(Finding("capture-interrupted", "info", params={}))
+    return out

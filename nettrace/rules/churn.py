@@ -1,0 +1,89 @@
+"""Route churn: the same route added and deleted again and again (seed 000's "drops every few
+minutes"), who wrote it, and whether the ping loops lost replies at the same moments."""
+from __future__ import annotations
+
+import pandas as pd
+
+from nettrace import graph as g
+from nettrace.findings import Finding, Remedy
+from nettrace.rules import Context, rule
+from nettrace.rules.routing import chain_evidence, remedy_for
+
+CHANGE_TYPES = ("RTM_ADD", "RTM_DELETE", "RTM_CHANGE")
+WINDOW_SLACK = pd.Timedelta(seconds=15)
+
+
+def loss_windows(pings: pd.DataFrame) -> pd.DataFrame:
+    """Runs of consecutive non-reply ping lines per target: target, start, end, lines, first row index."""
+    rows = []
+    if pings.empty:
+        return pd.DataFrame(columns=["target", "start", "end", "count", "first"])
+    p = pings[pings["outcome"].notna() & pings["captured_at"].notna()]
+    for target, grp in p.groupby(p["target"].fillna(p["destination"]), sort=False):
+        bad = grp["outcome"] != "reply"
+        run_id = (bad != bad.shift()).cumsum()
+        for _, run in grp[bad].groupby(run_id[bad]):
+            rows.append((target, run["captured_at"].min(), run["captured_at"].max(), len(run), run.index[0]))
+    return pd.DataFrame(rows, columns=["target", "start", "end", "count", "first"])
+
+
+def _key(ev: pd.DataFrame) -> pd.Series:
+    dst = ev["dst"].fillna("?").astype(str)
+    where = ev["interface"].astype("object").fillna(ev["gateway"].astype("object")).fillna("?").astype(str)
+    return dst + " on " + where
+
+
+@rule("route-churn", requires=["route_events"], optional=["pings", "processes"])
+def route_churn(ctx: Context):
+    ev = ctx.frame("route_events")
+    changes = ev[ev["type"].isin(CHANGE_TYPES)].copy()
+    if changes.empty:
+        return []
+    changes["key"] = _key(changes)
+    findings = []
+    windows = loss_windows(ctx.frame("pings"))
+    for key, grp in changes.groupby("key", sort=False):
+        adds = int((grp["type"] == "RTM_ADD").sum())
+        deletes = int((grp["type"] == "RTM_DELETE").sum())
+        if not (adds >= 2 and deletes >= 1) and not (adds + deletes + (grp["type"] == "RTM_CHANGE").sum() >= 4
+                                                     and adds and deletes):
+            continue
+        pids = [int(p) for p in grp["pid"].dropna().unique()]
+        writer_names = []
+        for pid in pids:
+            node = g.node_id("process", pid)
+            a = ctx.graph.nodes.get(node, {}) if node in ctx.graph else {}
+            writer_names.append(f"{a.get('name') or '?'} (pid {pid})")
+        # the route's interface owner, when there is one, is the real author
+        iface = grp["interface"].dropna()
+        chain = g.Chain([])
+        if len(iface):
+            chain = g.culprit_chain(ctx.graph, g.node_id("interface", iface.iloc[0]))
+        culprit = g.culprit_of(ctx.graph, chain) if chain else None
+        # match against ping loss windows
+        times = grp["time"].dropna()
+        matched = []
+        for _, w in windows.iterrows():
+            if pd.isna(w["start"]):
+                continue
+            near = times[(times >= w["start"] - WINDOW_SLACK) & (times <= w["end"] + WINDOW_SLACK)]
+            if len(near):
+                matched.append(w)
+        evidence = ctx.evidence_rows(grp, 6)
+        pings = ctx.frame("pings")
+        for w in matched[:3]:
+            e = ctx.evidence(pings.loc[w["first"]])
+            if e:
+                evidence.append(e)
+        evidence += [e for e in chain_evidence(ctx, chain)[1:] if e not in evidence] if chain else []
+        is_default = str(key).startswith("default ")
+        severity = "critical" if (matched and is_default) else "warning"
+        span = (times.max() - times.min()) if len(times) > 1 else pd.Timedelta(0)
+        findings.append(Finding(
+            "route-churn", severity,
+            params={"route": key, "adds": adds, "deletes": deletes, "writers": ", ".join(writer_names) or "-",
+                    "seconds": int(span.total_seconds()), "loss_windows": len(matched),
+                    "product": culprit.product if culprit and culprit.product else "-"},
+            culprit=culprit, evidence=evidence, chain=chain.nodes if chain else [],
+            remedy=remedy_for(ctx, chain) + [Remedy("route -n monitor", False, "remedy.route_monitor")]))
+    return findings
