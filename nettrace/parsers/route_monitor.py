@@ -290,7 +290,7 @@ def parse_lines(lines: Iterable[str], warnings: list | None = None,
             m[_SIZE] = int(size) if size.isdigit() else None
             m[_MTIME] = when.strip() or None
             continue
-        if want_addrs:
+        if want_addrs and not line.startswith("[nettrace: truncated"):
             _addresses(m, line, n, warnings)
             want_addrs = False
             continue
