@@ -1,0 +1,258 @@
+"""The report's three figures, drawn with matplotlib's Agg canvas (no pyplot, no Graphviz).
+
+Every function returns a :class:`matplotlib.figure.Figure`; :func:`png_base64` turns one into the
+base64 PNG the report embeds. Labels come from the message catalog; Chinese labels are used only
+when a CJK font is installed (otherwise the English ones, so no figure shows empty boxes).
+
+>>> import pandas as pd
+>>> tl = pd.DataFrame({"time": pd.to_datetime(["2025-12-28T02:15:20Z", "2025-12-28T02:15:27Z"]),
+...     "source": ["ping", "route_event"], "kind": ["reply", "RTM_ADD"], "summary": ["", ""],
+...     "actor": [None, "configd (pid 382)"], "pid": [None, 382], "target": ["1.1.1.1", "default"],
+...     "outcome": ["reply", None], "file": ["", ""], "line": [1, 2]})
+>>> fig = connectivity_figure(tl)
+>>> len(fig.axes)
+1
+"""
+from __future__ import annotations
+
+import base64
+import io
+import textwrap
+from datetime import timedelta, timezone
+from functools import lru_cache
+
+import matplotlib
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyBboxPatch
+import matplotlib.dates as mdates
+import pandas as pd
+
+from nettrace.i18n import t
+
+__all__ = ["connectivity_figure", "routes_diff_figure", "draw_chain", "png_base64",
+           "KIND_COLORS", "parse_offset"]
+
+# one colour per graph node kind (culprit chain)
+KIND_COLORS = {
+    "route": "#4C72B0", "interface": "#55A868", "address": "#8172B2", "process": "#DD8452",
+    "executable": "#C44E52", "product": "#937860", "event": "#64B5CD", "neighbor": "#8C8C8C",
+    "resolver": "#CCB974",
+}
+_OK = "#2E8B57"
+_BAD = "#C0392B"
+_GREY = "#9A9A9A"
+_WRITER_COLORS = ["#7B3294", "#E66101", "#1B7837", "#2166AC", "#B2182B", "#5E3C99", "#A6611A"]
+_CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
+              "WenQuanYi Micro Hei", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei",
+              "SimHei", "AR PL UMing CN")
+
+
+@lru_cache(maxsize=None)
+def _cjk_font() -> str | None:
+    from matplotlib import font_manager
+
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    return next((n for n in _CJK_FONTS if n in names), None)
+
+
+def _lang(lang: str) -> str:
+    """The language figure labels are written in: zh only when a CJK font exists."""
+    return "zh" if lang == "zh" and _cjk_font() else "en"
+
+
+def _rc(lang: str) -> dict:
+    fam = [_cjk_font()] if _lang(lang) == "zh" else []
+    return {"font.family": "sans-serif", "font.sans-serif": fam + ["DejaVu Sans"],
+            "font.size": 9, "axes.spines.top": False, "axes.spines.right": False,
+            "svg.fonttype": "path"}
+
+
+def parse_offset(tz: str | None) -> timezone:
+    """``+0800`` → a fixed UTC offset (UTC when absent or unreadable)."""
+    try:
+        sign = -1 if tz[0] == "-" else 1
+        h, m = int(tz[1:3]), int(tz[3:5])
+        return timezone(sign * timedelta(hours=h, minutes=m))
+    except (TypeError, ValueError, IndexError):
+        return timezone.utc
+
+
+def png_base64(fig: Figure, dpi: int = 110) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _l(key: str, lang: str, **kw) -> str:
+    return t(f"report.figure.{key}", _lang(lang), **kw)
+
+
+def _short(s, width: int = 34) -> str:
+    s = "" if s is None or (isinstance(s, float) and pd.isna(s)) else str(s)
+    return s if len(s) <= width else s[: width - 1] + "…"
+
+
+# ------------------------------------------------------------------ (a) connectivity + route events
+
+def connectivity_figure(timeline: pd.DataFrame, lang: str = "en", tz: str | None = None) -> Figure:
+    """Ping outcomes per target (one lane each) and route events (lines coloured by the process
+    that wrote them) on one time axis."""
+    with matplotlib.rc_context(_rc(lang)):
+        tzinfo = parse_offset(tz)
+        pings = timeline[timeline["source"] == "ping"].dropna(subset=["time"])
+        events = timeline[timeline["source"] == "route_event"].dropna(subset=["time"])
+        targets = list(dict.fromkeys(pings["target"].astype(str)))
+        lanes = max(len(targets), 1)
+        fig = Figure(figsize=(10, 1.6 + 0.45 * lanes))
+        ax = fig.add_subplot(1, 1, 1)
+        for i, target in enumerate(targets):
+            rows = pings[pings["target"].astype(str) == target]
+            ok = rows["outcome"].astype(str) == "reply"
+            ax.scatter(rows.loc[ok, "time"], [i] * int(ok.sum()), marker="|", s=140, color=_OK,
+                       linewidths=2)
+            ax.scatter(rows.loc[~ok, "time"], [i] * int((~ok).sum()), marker="x", s=36, color=_BAD,
+                       linewidths=1.5)
+        writers = list(dict.fromkeys(events["actor"].fillna("?").astype(str)))
+        colors = {w: _WRITER_COLORS[n % len(_WRITER_COLORS)] for n, w in enumerate(writers)}
+        for _, ev in events.iterrows():
+            w = "?" if pd.isna(ev["actor"]) else str(ev["actor"])
+            ax.axvline(ev["time"], color=colors[w], alpha=0.75, linewidth=1.4,
+                       linestyle="-" if "ADD" in str(ev["kind"]) else "--")
+        ax.set_yticks(range(len(targets)))
+        ax.set_yticklabels([_short(x, 28) for x in targets])
+        ax.set_ylim(-0.7, lanes - 0.3)
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M:%S", tz=tzinfo))
+        ax.set_xlabel(_l("time_axis", lang, tz=tz or "UTC"))
+        handles = [matplotlib.lines.Line2D([], [], marker="|", color=_OK, linestyle="", markersize=10,
+                                           label=_l("reply", lang)),
+                   matplotlib.lines.Line2D([], [], marker="x", color=_BAD, linestyle="",
+                                           label=_l("no_reply", lang))]
+        handles += [matplotlib.lines.Line2D([], [], color=colors[w], label=_l("written_by", lang,
+                                                                              writer=_short(w, 40)))
+                    for w in writers]
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.28 - 0.02 * lanes),
+                  ncol=min(4, len(handles)), frameon=False, fontsize=8)
+        ax.grid(axis="x", alpha=0.25)
+        fig.tight_layout()
+        return fig
+
+
+# ------------------------------------------------------------------ (b) routes start vs end
+
+def route_key(row) -> tuple:
+    return (str(row.get("family")), str(row.get("destination")), str(row.get("gateway")),
+            str(row.get("netif")))
+
+
+def routes_diff(routes: pd.DataFrame) -> pd.DataFrame:
+    """Routes of the ``start`` and ``end`` snapshots side by side: one row per route with
+    ``status`` appeared | vanished | kept (defaults first, then changes)."""
+    cols = ["family", "destination", "gateway", "netif", "is_default", "status"]
+    if routes is None or routes.empty or "snapshot" not in routes:
+        return pd.DataFrame(columns=cols)
+    start = {route_key(r): r for r in routes[routes["snapshot"] == "start"].to_dict("records")}
+    end = {route_key(r): r for r in routes[routes["snapshot"] == "end"].to_dict("records")}
+    out = []
+    for key in list(start) + [k for k in end if k not in start]:
+        status = "kept" if key in start and key in end else ("vanished" if key in start else "appeared")
+        row = start.get(key) or end.get(key)
+        out.append(dict(zip(cols[:4], key), is_default=bool(row.get("destination") == "default"),
+                        status=status))
+    df = pd.DataFrame(out, columns=cols)
+    order = {"appeared": 0, "vanished": 1, "kept": 2}
+    df["_o"] = [(0 if d else 1, order[s]) for d, s in zip(df["is_default"], df["status"])]
+    return df.sort_values("_o", kind="stable").drop(columns="_o").reset_index(drop=True)
+
+
+def routes_diff_figure(routes: pd.DataFrame, lang: str = "en", max_rows: int = 22) -> Figure:
+    """The routing table at start vs end: what appeared (green), what vanished (red), and the
+    default routes that stayed (grey); other unchanged routes are counted, not drawn."""
+    with matplotlib.rc_context(_rc(lang)):
+        diff = routes_diff(routes)
+        shown = diff[(diff["status"] != "kept") | diff["is_default"]].head(max_rows)
+        hidden = len(diff) - len(shown)
+        n = max(len(shown), 1)
+        fig = Figure(figsize=(10, 0.9 + 0.32 * (n + (1 if hidden else 0))))
+        ax = fig.add_subplot(1, 1, 1)
+        ax.set_axis_off()
+        ax.set_xlim(0, 2)
+        ax.set_ylim(n + (1 if hidden else 0) + 0.2, -1.1)
+        ax.text(0.02, -0.6, _l("start", lang), fontweight="bold", fontsize=10)
+        ax.text(1.02, -0.6, _l("end", lang), fontweight="bold", fontsize=10)
+        ax.plot([1, 1], [-1, n + 0.2], color="#DDDDDD", linewidth=1)
+        style = {"appeared": (_OK, "+ "), "vanished": (_BAD, "− "), "kept": ("#444444", "  ")}
+        for i, r in enumerate(shown.itertuples()):
+            label = f"{_short(r.destination, 26)}  →  {_short(r.gateway, 24)}  ({r.netif})"
+            color, mark = style[r.status]
+            font = {"family": "DejaVu Sans Mono", "fontsize": 8.5, "color": color,
+                    "fontweight": "bold" if r.is_default and r.status != "kept" else "normal"}
+            if r.status in ("kept", "vanished"):
+                ax.text(0.02, i, mark + label, va="center", **font)
+            if r.status in ("kept", "appeared"):
+                ax.text(1.02, i, mark + label, va="center", **font)
+        if not len(shown):
+            ax.text(0.02, 0, _l("no_routes", lang), va="center", color=_GREY)
+        if hidden:
+            ax.text(0.02, n, _l("unchanged", lang, n=hidden), va="center", color=_GREY, fontsize=8.5)
+        return fig
+
+
+# ------------------------------------------------------------------ (c) the culprit chain
+
+def _node_label(G, node) -> str:
+    attrs = G.nodes[node] if node in G else {}
+    label = attrs.get("label") or str(node).split(":", 1)[-1]
+    return str(label)
+
+
+def draw_chain(G, chain, lang: str = "en") -> Figure:
+    """The culprit chain left to right: one box per node, coloured by its ``kind``, each arrow
+    named by its relation. *chain* has ``.nodes`` and ``.edges`` [(u, v, relation)]."""
+    with matplotlib.rc_context(_rc(lang)):
+        nodes = list(getattr(chain, "nodes", chain) or [])
+        rel = {(u, v): r for u, v, r in (getattr(chain, "edges", None) or [])}
+        n = max(len(nodes), 1)
+        per_row = 4 if n > 5 else n
+        rows = (n + per_row - 1) // per_row
+        fig = Figure(figsize=(min(12, 2.9 * per_row + 0.4), 1.9 * rows + 0.5))
+        ax = fig.add_subplot(1, 1, 1)
+        ax.set_axis_off()
+        ax.set_xlim(-0.1, per_row * 3 - 0.6)
+        ax.set_ylim(rows * 2 - 0.4, -0.9)
+        pos = {}
+        for i, node in enumerate(nodes):
+            r, c = divmod(i, per_row)
+            x, y = c * 3, r * 2
+            pos[node] = (x, y)
+            kind = (G.nodes[node].get("kind") if node in G else None) or str(node).split(":", 1)[0]
+            color = KIND_COLORS.get(kind, "#777777")
+            ax.add_patch(FancyBboxPatch((x, y - 0.55), 2.3, 1.1, boxstyle="round,pad=0.04,rounding_size=0.12",
+                                        facecolor=color, edgecolor="none", alpha=0.92))
+            ax.text(x + 1.15, y - 0.36, t(f"report.kind.{kind}", _lang(lang))
+                    if f"report.kind.{kind}" in _kinds(_lang(lang)) else kind,
+                    ha="center", va="center", fontsize=7.5, color="white", alpha=0.9)
+            label = "\n".join(textwrap.wrap(_node_label(G, node), 22, break_on_hyphens=False)[:3])
+            ax.text(x + 1.15, y + 0.08, label, ha="center", va="center", fontsize=8.5,
+                    color="white", fontweight="bold", linespacing=1.15)
+        for a, b in zip(nodes, nodes[1:]):
+            (x0, y0), (x1, y1) = pos[a], pos[b]
+            r = rel.get((a, b)) or rel.get((b, a)) or ""
+            if y0 == y1:
+                ax.annotate("", xy=(x1 - 0.03, y1), xytext=(x0 + 2.33, y0),
+                            arrowprops={"arrowstyle": "-|>", "color": "#555555", "lw": 1.4})
+                ax.text((x0 + 2.3 + x1) / 2, y0 - 0.2, r, ha="center", va="bottom", fontsize=7,
+                        color="#333333")
+            else:  # wrap to the next row
+                ax.annotate("", xy=(x1 + 1.15, y1 - 0.58), xytext=(x0 + 1.15, y0 + 0.58),
+                            arrowprops={"arrowstyle": "-|>", "color": "#555555", "lw": 1.4,
+                                        "connectionstyle": "arc3,rad=0.0"})
+                ax.text((x0 + x1) / 2 + 1.3, (y0 + y1) / 2, r, ha="center", va="center",
+                        fontsize=7, color="#333333")
+        return fig
+
+
+@lru_cache(maxsize=None)
+def _kinds(lang: str) -> frozenset:
+    from nettrace.i18n import messages
+
+    return frozenset(k for k in messages(lang) if k.startswith("report.kind."))
