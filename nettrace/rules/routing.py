@@ -82,8 +82,9 @@ def remedy_for(ctx: Context, chain: g.Chain) -> list[Remedy]:
     out = []
     if product:
         entry = next((e for e in prod.products() if e["name"] == product), None)
-        if entry and entry.get("remove"):
-            out.append(Remedy(entry["remove"], True, "remedy.product", {"product": product}))
+        if entry and (entry.get("command") or entry.get("remove")):
+            out.append(Remedy(entry.get("command") or entry["remove"], True, "remedy.product",
+                              {"product": product, "advice": entry.get("remove", "")}))
     return out
 
 
