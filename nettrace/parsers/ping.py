@@ -58,9 +58,8 @@ JC_NOTES = [
     "into ICMP dump fields and calls `Destination Network Unreachable` an unparsable line "
     "(jc-osx-10.14.6-ping-ip-unknown-errors); we keep only the run summary here (per-line outcomes "
     "are the `pings` parser's job), so nothing to disagree on.",
-    "jc reads `PING6(...) SRC --> DST` with destination = DST and destination_ip = DST; for "
-    "`ping6 cnn.com` that loses the name: we take `destination` from the `--- cnn.com ping6 "
-    "statistics ---` line (cnn.com) and `address` = DST (jc-osx-10.14.6-ping6-hostname).",
+    "ping6: jc and we both take the destination name from the `--- cnn.com ping6 statistics ---` "
+    "line and the address from `PING6(...) SRC --> DST` (jc-osx-10.14.6-ping6-hostname); agree.",
     "jc-osx-10.14.6-ping6-ip-unparsable claims `3 packets received` with 2 replies printed: both "
     "readings copy the statistics line, which is what ping itself counted.",
 ]
