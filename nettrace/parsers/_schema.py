@@ -114,10 +114,15 @@ class Schema:
 
 
 def _cast(values, dtype: str) -> pd.Series:
+    if isinstance(values, pd.Series) and _dtype_ok(values.dtype, dtype):
+        return values.reset_index(drop=True)
     if dtype == "string":
         return pd.Series(values, dtype="string")
     if dtype == "Int64":
-        return pd.Series(values, dtype="object").astype("Int64") if len(values) else pd.Series([], dtype="Int64")
+        try:
+            return pd.Series(pd.array(values, dtype="Int64"))
+        except (TypeError, ValueError):
+            return pd.Series(values, dtype="object").astype("Int64")
     if dtype == "float64":
         return pd.Series(values, dtype="float64")
     if dtype == "boolean":
@@ -125,8 +130,7 @@ def _cast(values, dtype: str) -> pd.Series:
     if dtype == "datetime":
         s = pd.to_datetime(pd.Series(values, dtype="object"), utc=True, errors="coerce", format="mixed")
         return s.astype("datetime64[ns, UTC]")
-    s = pd.Series(values, dtype="object")
-    return s
+    return pd.Series(values, dtype="object")
 
 
 def _dtype_ok(got, want: str) -> bool:
