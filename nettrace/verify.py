@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from importlib import resources
 
+import pandas as pd
+
 from nettrace.clitools import add_bundle_argument, open_bundle, output
 
 HELP = "check a bundle's integrity (sha256, sizes, schema, refused members); exit 1 on any problem"
@@ -43,7 +45,9 @@ def problems(bundle) -> list[str]:
         msg = str(row["message"])
         if msg.startswith(("refused", "stopped", "sha256", "size ", "listed in the manifest", "not listed",
                            "unknown schema", "archive is truncated", "missing", "unreadable")):
-            line = f":{row['line']}" if row["line"] is not None and str(row["line"]) != "<NA>" else ""
+            if row["file"] == "manifest.json" and bundle.manifest.get("inferred"):
+                continue
+            line = "" if pd.isna(row["line"]) else f":{int(row['line'])}"
             out.append(f"{row['file']}{line}: {msg}")
     return list(dict.fromkeys(out))
 
