@@ -172,14 +172,14 @@ def to_html(blocks: Iterable[dict]) -> str:
 
 # ---------------------------------------------------------------------------- Markdown
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|~])")
 
 
 def md_escape(s: str) -> str:
     """Prose for Markdown (CommonMark, GFM and kramdown): no markup, no raw HTML, no links.
 
     >>> md_escape("[click](http://evil) <b>")
-    '\\\\[click\\\\]\\\\(http&#58;//evil\\\\) &lt;b&gt;'
+    '\\\\[click\\\\](http&#58;//evil) &lt;b&gt;'
     """
     s = str(s).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     s = _MD_SPECIAL.sub(r"\\\1", s)

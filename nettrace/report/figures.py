@@ -237,6 +237,8 @@ def draw_chain(G, chain, lang: str = "en") -> Figure:
         for a, b in zip(nodes, nodes[1:]):
             (x0, y0), (x1, y1) = pos[a], pos[b]
             r = rel.get((a, b)) or rel.get((b, a)) or ""
+            if f"report.rel.{r}" in _msgs(_lang(lang)):
+                r = t(f"report.rel.{r}", _lang(lang))
             if y0 == y1:
                 ax.annotate("", xy=(x1 - 0.03, y1), xytext=(x0 + 2.33, y0),
                             arrowprops={"arrowstyle": "-|>", "color": "#555555", "lw": 1.4})
@@ -249,6 +251,13 @@ def draw_chain(G, chain, lang: str = "en") -> Figure:
                 ax.text((x0 + x1) / 2 + 1.3, (y0 + y1) / 2, r, ha="center", va="center",
                         fontsize=7, color="#333333")
         return fig
+
+
+@lru_cache(maxsize=None)
+def _msgs(lang: str) -> frozenset:
+    from nettrace.i18n import messages
+
+    return frozenset(messages(lang))
 
 
 @lru_cache(maxsize=None)

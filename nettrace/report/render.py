@@ -18,6 +18,7 @@ import base64
 import html
 import json
 import os
+import subprocess
 import sys
 from importlib import resources
 from pathlib import Path
@@ -58,6 +59,15 @@ def _kernel_manager_class():
                     env={"MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"})
             return self._kernel_spec
 
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            # the kernel's own chatter (TCP warning, shutdown notices) is not the user's business;
+            # a failing cell still reaches us as a papermill error
+            kw["stdout"] = subprocess.DEVNULL
+            kw["stderr"] = subprocess.DEVNULL
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+
+        _launch_kernel = _async_launch_kernel
+
     return HereKernelManager
 
 
@@ -77,7 +87,7 @@ def execute(notebook: Path, output: Path, parameters: dict, cwd: Path | None = N
     return papermill.execute_notebook(
         str(notebook), str(output), parameters=parameters, kernel_name="python3",
         kernel_manager_class=_kernel_manager_class(), progress_bar=False, log_output=False,
-        report_mode=True, cwd=str(cwd) if cwd else None)
+        report_mode=True, cwd=str(cwd) if cwd else None, shutdown_kernel="immediate")
 
 
 def collect_blocks(nb) -> list[dict]:

@@ -107,6 +107,13 @@ class Story:
                     s = s.replace(str(value), token)
         return s
 
+    def rel(self, relation: str) -> str:
+        """A graph relation in words (``holds`` → "held by")."""
+        try:
+            return t(f"report.rel.{relation}", self.lang)
+        except KeyError:
+            return relation
+
     def c(self, s: Any) -> list:
         return code(self.r(s))
 
@@ -384,11 +391,25 @@ def _snap(df: pd.DataFrame, which: str = "end") -> pd.DataFrame:
     return df[df["snapshot"].astype(str) == pick]
 
 
+def _pings(s: Story) -> pd.DataFrame:
+    """Every ping of the ping loops as timeline-like rows (the timeline keeps only changes)."""
+    p = s.frame("pings")
+    if p.empty or "outcome" not in p:
+        return pd.DataFrame(columns=["time", "source", "target", "outcome", "kind", "actor"])
+    p = p[p["outcome"].notna()]
+    target = p["target"].astype("object") if "target" in p else p["destination"].astype("object")
+    if "destination" in p:
+        target = target.fillna(p["destination"].astype("object"))
+    df = pd.DataFrame({"time": pd.to_datetime(p["captured_at"], utc=True), "source": "ping",
+                       "target": target.astype(str), "outcome": p["outcome"].astype(str),
+                       "kind": p["outcome"].astype(str), "actor": None})
+    return _window(df.dropna(subset=["time"]), s.incident_start, s.incident_end)
+
+
 def _ping_stats(s: Story) -> pd.DataFrame:
-    tl = s.timeline
-    if tl.empty:
+    p = _pings(s)
+    if p.empty:
         return pd.DataFrame(columns=["target", "replies", "failures", "first_failure"])
-    p = tl[tl["source"] == "ping"]
     rows = []
     for target, g in p.groupby(p["target"].astype(str), sort=False):
         ok = g["outcome"].astype(str) == "reply"
@@ -419,7 +440,9 @@ def symptoms(s: Story) -> Section:
     bad = int((stats["failures"] > 0).sum())
     blocks.append(_p(s.f("symptoms.p_bad" if bad else "symptoms.p_ok", n=len(stats), bad=bad)))
     blocks.append({"type": "list", "items": items})
-    fig = connectivity_figure(s.timeline, s.lang, s.tz)
+    ev = _route_events(s)
+    fig = connectivity_figure(pd.concat([_pings(s), ev[["time", "source", "kind", "actor", "target"]]]
+                                        if not ev.empty else [_pings(s)], ignore_index=True), s.lang, s.tz)
     blocks.append(s.fig("connectivity", fig, s.t("figure.connectivity_alt"), s.f("figure.connectivity_caption")))
     return Section(blocks)
 
@@ -615,7 +638,7 @@ def _chain_sentence(s: Story) -> list:
     for i, n in enumerate(s.chain.nodes):
         if i:
             rel = s.chain.edges[i - 1][2]
-            spans.append(text(f" —{rel}→ " if rel else " → "))
+            spans.append(text(f" —{s.rel(rel)}→ " if rel else " → "))
         spans.append(s.c(s.label(n)))
     return spans
 
