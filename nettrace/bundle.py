@@ -396,6 +396,14 @@ def _utc(value) -> pd.Timestamp | None:
     return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
 
 
+def _decode(data: bytes, file: str, warn) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        warn(file, "non-UTF-8 bytes replaced with U+FFFD")
+        return data.decode("utf-8", errors="replace")
+
+
 def _with_extras(df: pd.DataFrame, file: str | None, meta: dict) -> pd.DataFrame:
     n = len(df)
     df = df.copy()
@@ -487,11 +495,18 @@ def load(path, limits: Limits | None = None) -> Bundle:
             warn(file, f"no catalog entry called {name!r}; ignored")
             continue
         member = members[file]
-        try:
-            text = member.data.decode("utf-8")
-        except UnicodeDecodeError:
-            text = member.data.decode("utf-8", errors="replace")
-            warn(file, "non-UTF-8 bytes replaced with U+FFFD")
+        text = _decode(member.data, file, warn)
+        # probes print their errors on stderr ("ping: sendto: No route to host"): read both, and
+        # cite the .err file for rows that come from it
+        err_file, out_lines = None, 0
+        if spec.kind == "probe":
+            err_file = entry.get("stderr") or file[:-4] + ".err"
+            err_member = members.get(err_file) if isinstance(err_file, str) else None
+            if err_member is not None and err_member.data:
+                out_lines = len(text.splitlines())
+                text = (text if text.endswith("\n") or not text else text + "\n") + _decode(err_member.data, err_file, warn)
+            else:
+                err_file = None
         try:
             parser = get_parser(spec.parser)
         except ImportError as exc:
@@ -504,7 +519,10 @@ def load(path, limits: Limits | None = None) -> Bundle:
             warn(file, f"parser {spec.parser} failed: {type(exc).__name__}: {exc}")
             continue
         for line, message in pw:
-            warn(file, message, line)
+            if err_file and line is not None and line > out_lines:
+                warn(err_file, message, line - out_lines)
+            else:
+                warn(file, message, line)
         frames = {next(iter(parser.SCHEMAS)): out} if isinstance(out, pd.DataFrame) else dict(out)
         meta = {
             "snapshot": _snapshot_label(entry if "phase" in entry else (inferred or {})),
@@ -513,7 +531,13 @@ def load(path, limits: Limits | None = None) -> Bundle:
             "target": entry.get("target") or (inferred or {}).get("target"),
         }
         for fname, df in frames.items():
-            frames_parts.setdefault(fname, []).append(_with_extras(df, file, meta))
+            df = _with_extras(df, file, meta)
+            if err_file and len(df):
+                from_err = df["line"].notna() & (df["line"] > out_lines)
+                if from_err.any():
+                    df.loc[from_err, "file"] = err_file
+                    df.loc[from_err, "line"] = df.loc[from_err, "line"] - out_lines
+            frames_parts.setdefault(fname, []).append(df)
 
     frames = {}
     for fname, parts in frames_parts.items():
