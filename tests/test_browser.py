@@ -1,0 +1,76 @@
+"""Headless Chromium opens every HTML report offline: no console errors, a screenshot each.
+
+Chromium comes from ``/usr/bin/chromium``; when it is missing and the tests run as root, the setup
+installs it with ``apt-get install -y chromium``, else the tests skip and say why. Screenshots go
+to ``build/screenshots/<report>.png``.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SAMPLES, SCENARIOS
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SHOTS = ROOT / "build" / "screenshots"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars"]
+
+
+def _chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name) or (f"/usr/bin/{name}" if Path(f"/usr/bin/{name}").exists() else None)
+        if found:
+            return found
+    if os.geteuid() != 0:
+        pytest.skip("headless Chromium not installed (/usr/bin/chromium) and not root to apt-get it")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    r = subprocess.run(["apt-get", "install", "-y", "-q", "chromium"], capture_output=True, text=True, env=env,
+                       timeout=900)
+    if r.returncode != 0 or not Path("/usr/bin/chromium").exists():
+        pytest.skip(f"could not install chromium: {(r.stderr or r.stdout).strip().splitlines()[-1:]}")
+    return "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    return _chromium()
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    from nettrace.report.render import render_report
+
+    out = tmp_path_factory.mktemp("browser")
+    bundles = sorted(SAMPLES.glob("*.tar.gz"))
+    if not bundles:  # no samples yet: a capture of the minimal scenario
+        from tests.fakemac.harness import run_capture
+
+        cap = run_capture(SCENARIOS / "minimal", args=["--duration", "2"], workdir=out)
+        bundles = [cap.bundle_path]
+    result = {}
+    for b in bundles:
+        name = b.name.removesuffix(".tar.gz")
+        result[name] = render_report(b, out / name, formats=("html",))["html"]
+    if (SAMPLES / "000-zerotier-loopback-default.tar.gz").is_file():
+        result["000-zerotier-loopback-default.zh"] = render_report(
+            SAMPLES / "000-zerotier-loopback-default.tar.gz", out / "000zh", lang="zh", formats=("html",))["html"]
+    return result
+
+
+def test_reports_render_without_console_errors(chromium, reports, tmp_path):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for name, html in reports.items():
+        shot = SHOTS / f"{name}.png"
+        shot.unlink(missing_ok=True)
+        argv = [chromium, *FLAGS, f"--user-data-dir={tmp_path / name}", "--enable-logging=stderr", "--v=0",
+                "--window-size=1280,2400", f"--screenshot={shot}", html.as_uri()]
+        r = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+        console = [ln for ln in r.stderr.splitlines() if "CONSOLE" in ln or "Uncaught" in ln]
+        assert console == [], f"{name}: {console}"
+        assert shot.is_file() and shot.stat().st_size > 10_000, f"{name}: no screenshot ({r.stderr[-300:]})"
