@@ -19,7 +19,7 @@ fi
 export PATH
 TAB=$(printf '\t')
 US=$(printf '\037')   # field separator of the script's own records (keeps empty fields)
-STREAM_CAP=${NETTRACE_STREAM_CAP:-67108864}   # bytes per stream file (64 MiB)
+STREAM_CAP=${NETTRACE_STREAM_CAP:-67108864}   # bytes per stream file (64 MiB); NETTRACE_TIMEOUT_CAP caps timeouts
 
 # Unified-log predicate for --logs: configd, the networking daemons and known VPN processes.
 # shellcheck disable=SC2089  # the quotes belong to the predicate, which is passed as one word
@@ -125,12 +125,19 @@ json_str() {
   esac
 }
 json_or_null() { if [ -n "$1" ]; then json_str "$1"; else printf 'null'; fi; }
-sha256() {
-  if command -v shasum >/dev/null 2>&1; then shasum -a 256 "$1" | awk '{print $1}'
-  elif command -v sha256sum >/dev/null 2>&1; then sha256sum "$1" | awk '{print $1}'
-  else openssl dgst -sha256 -r "$1" | awk '{print $1}'; fi
+# jstr VAR VALUE: VAR = VALUE as a JSON string literal, or null when empty (no fork when plain)
+jstr() {
+  case $2 in
+    '') eval "$1=null";;
+    *[\\\"]*|*[![:print:]]*) eval "$1=\$(json_str \"\$2\")";;
+    *) eval "$1=\\\"\$2\\\"";;
+  esac
 }
-fbytes() { _n=$(wc -c <"$1"); echo $((_n + 0)); }
+sha256() {  # FILE...: "<hex> <name>" per file, in order
+  if command -v shasum >/dev/null 2>&1; then shasum -a 256 "$@"
+  elif command -v sha256sum >/dev/null 2>&1; then sha256sum "$@"
+  else openssl dgst -sha256 -r "$@"; fi
+}
 safe() { printf '%s' "$1" | tr -c 'A-Za-z0-9._:-' '_'; }
 is_ip() { case $1 in *:*) return 0;; *[!0-9.]*|'') return 1;; *) return 0;; esac; }
 
@@ -197,6 +204,7 @@ record() {
 # AS=user while root means `sudo -u $SUDO_USER`. Never fatal: every outcome becomes a record.
 run_cmd() {
   _name=$1 _kind=$2 _phase=$3 _seq=$4 _tgt=$5 _as=$6 _to=$7 _out=$8 _err=$9
+  is_uint "${NETTRACE_TIMEOUT_CAP:-}" && [ "$_to" -gt "$NETTRACE_TIMEOUT_CAP" ] && _to=$NETTRACE_TIMEOUT_CAP  # tests
   if $INTERRUPTED; then record "$_name" "$_kind" "$_phase" "$_seq" "$_tgt" "$_as" "" "" "" "" "" "" "" "interrupted"; return; fi
   _saveifs=$IFS; IFS='
 '; set -f
@@ -214,7 +222,7 @@ run_cmd() {
   _pid=$!
   ( trap 'kill "$_sl" 2>/dev/null; exit 0' TERM
     sleep "$_to" & _sl=$!; wait "$_sl"
-    : >"$META/timedout"; kill "$_pid"; sleep 1; kill -9 "$_pid" ) >/dev/null 2>&1 &
+    : >"$META/timedout"; kill "$_pid"; sleep 1 & _sl=$!; wait "$_sl"; kill -9 "$_pid" ) >/dev/null 2>&1 &
   _wd=$!
   wait "$_pid" 2>/dev/null; _rc=$?
   if $INTERRUPTED && kill -0 "$_pid" 2>/dev/null; then kill "$_pid" 2>/dev/null; wait "$_pid" 2>/dev/null; _rc=$?; fi
@@ -500,20 +508,35 @@ write_manifest() {
   printf '  "flags": {"duration": %s, "interval": %s, "probes": [%s],\n            "no_sudo": %s, "redact": %s, "logs": %s},\n' \
     "$DURATION" "$INTERVAL" "$_probes" "$NO_SUDO" "$REDACT" "$LOGS"
   printf '  "commands": ['
+  # sizes and hashes of every output/stderr file in record order, two lines per record (one
+  # cksum and one sha256 call in all: forking per file made this the slowest part of a run)
+  awk -F"$US" '{ print ($8 == "" ? "/dev/null" : $8); print ($9 == "" ? "/dev/null" : $9) }' \
+    "$META/records" >"$META/files"
+  set -f
+  # shellcheck disable=SC2046  # member paths are sanitized: no spaces
+  set -- $(cat "$META/files")
+  set +f
+  (cd "$B" && cksum "$@") >"$META/sizes"
+  (cd "$B" && sha256 "$@") >"$META/sums"
+  exec 3<"$META/sizes" 4<"$META/sums"
   _sep=
   while IFS=$US read -r _nm _kd _ph _sq _tg _as _argv _out _err _t0 _t1 _rc _to _tr _sk; do
-    _b=0 _h=null _eb=0 _eh=null
-    [ -n "$_out" ] && [ -f "$B/$_out" ] && { _b=$(fbytes "$B/$_out"); _h="\"$(sha256 "$B/$_out")\""; }
-    [ -n "$_err" ] && [ -f "$B/$_err" ] && { _eb=$(fbytes "$B/$_err"); _eh="\"$(sha256 "$B/$_err")\""; }
-    printf '%s\n    {"name": %s, "kind": %s, "phase": %s, "seq": %s, "target": %s, "as": %s, "argv": %s,' \
-      "$_sep" "$(json_str "$_nm")" "$(json_str "$_kd")" "$(json_str "$_ph")" "$(json_int_or_null "$_sq")" \
-      "$(json_or_null "$_tg")" "$(json_str "$_as")" "$_argv"
+    read -r _x _b _x <&3; read -r _h _x <&4; read -r _x _eb _x <&3; read -r _eh _x <&4
+    [ -n "$_out" ] || { _b=0 _h=; }
+    [ -n "$_err" ] || { _eb=0 _eh=; }
+    is_uint "$_sq" || _sq=null
+    is_uint "$_rc" || _rc=null
+    jstr _tg "$_tg"; jstr _sk "$_sk"; jstr _h "$_h"; jstr _eh "$_eh"
+    jstr _out "$_out"; jstr _err "$_err"; jstr _t0 "$_t0"; jstr _t1 "$_t1"
+    printf '%s\n    {"name": "%s", "kind": "%s", "phase": "%s", "seq": %s, "target": %s, "as": "%s", "argv": %s,' \
+      "$_sep" "$_nm" "$_kd" "$_ph" "$_sq" "$_tg" "$_as" "$_argv"
     printf '\n     "output": %s, "stderr": %s, "started_at": %s, "ended_at": %s,' \
-      "$(json_or_null "$_out")" "$(json_or_null "$_err")" "$(json_or_null "$_t0")" "$(json_or_null "$_t1")"
+      "$_out" "$_err" "$_t0" "$_t1"
     printf '\n     "exit_code": %s, "timed_out": %s, "truncated": %s, "bytes": %s, "sha256": %s, "stderr_bytes": %s, "stderr_sha256": %s, "skipped": %s}' \
-      "$(json_int_or_null "$_rc")" "$(json_bool "$_to")" "$(json_bool "$_tr")" "$_b" "$_h" "$_eb" "$_eh" "$(json_or_null "$_sk")"
+      "$_rc" "${_to:-false}" "${_tr:-false}" "$_b" "$_h" "$_eb" "$_eh" "$_sk"
     _sep=,
   done <"$META/records"
+  exec 3<&- 4<&-
   printf '\n  ]\n}\n'
 }
 write_manifest >"$B/manifest.json"

@@ -29,7 +29,7 @@ SCENARIOS = ROOT / "tests" / "scenarios"
 # commands the stub answers from the environment, present on every fake Mac
 BUILTIN_STUBS = ("date", "id", "hostname", "sudo")
 # real tools the script may use to do its own work (never network commands)
-REAL_TOOLS = ("awk", "basename", "cat", "cp", "cut", "dirname", "find", "gzip", "head", "mkdir", "mktemp",
+REAL_TOOLS = ("awk", "basename", "cat", "cksum", "cp", "cut", "dirname", "find", "gzip", "head", "mkdir", "mktemp",
               "mv", "openssl", "rm", "sed", "sha256sum", "shasum", "sleep", "sort", "tail", "tar", "tr", "wc")
 
 
