@@ -375,6 +375,19 @@ def _infer_entry(file: str) -> dict | None:
     return {"name": g["lname"], "phase": "log", "seq": None, "target": None}
 
 
+_PHASE_ORDER = {"start": 0, "periodic": 1, "end": 2, "stream": 3, "probe": 4, "log": 5}
+
+
+def _file_order(file: str):
+    """Chronological order of members: start, periodic 1..n, end, then streams, probes, logs."""
+    head, _, rest = file.partition("/")
+    seq = 0
+    if head == "periodic":
+        num, _, rest = rest.partition("/")
+        seq = int(num) if num.isdigit() else 0
+    return (_PHASE_ORDER.get(head, 9), seq, rest)
+
+
 def _snapshot_label(entry: dict) -> str:
     phase = entry.get("phase")
     if phase in ("start", "end"):
@@ -476,7 +489,7 @@ def load(path, limits: Limits | None = None) -> Bundle:
 
     frames_parts: dict[str, list[pd.DataFrame]] = {}
     catalog_names = {s.name: s for s in catalog.load_catalog()}
-    for file in sorted(members):
+    for file in sorted(members, key=_file_order):
         if file == "manifest.json" or file.endswith(".err") or file == "capture.log":
             continue
         inferred = _infer_entry(file)

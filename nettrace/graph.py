@@ -171,7 +171,7 @@ def build_graph(bundle) -> nx.MultiDiGraph:
             inode = node_id("interface", r["interface"])
             add(inode, "interface", r["interface"], None, name=r["interface"])
             edge(node_id("process", int(r["pid"])), inode, "holds", via=r.get("type"), file=r.get("file"),
-                 line=r.get("line"), fd=r.get("fd"))
+                 line=r.get("line"), fd=r.get("fd"), captured_at=r.get("captured_at"))
 
     # routes of the start and end snapshots
     routes = bundle.frame("routes")

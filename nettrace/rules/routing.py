@@ -67,7 +67,7 @@ def chain_evidence(ctx: Context, chain: g.Chain) -> list:
         if rel == "held_by":
             # cite the lsof line of the holding socket
             for d in (G.get_edge_data(v, u) or {}).values():
-                ev = ctx.evidence({"file": d.get("file"), "line": d.get("line")})
+                ev = ctx.evidence({"file": d.get("file"), "line": d.get("line"), "captured_at": d.get("captured_at")})
                 if ev:
                     out.append(ev)
                     break
@@ -111,6 +111,7 @@ def default_route_hijacked(ctx: Context):
             continue
         top = defaults.iloc[0]
         physical = defaults[[_if_kind(ctx, n) == "physical" for n in defaults["netif"]]]
+        physical = physical.sort_values(["ifscope", "rank"], kind="stable")  # the unscoped row first
         hole = _black_hole(ctx, top["gateway"])
         kind = _if_kind(ctx, top["netif"])
         virtual_on_top = kind in VIRTUAL_KINDS and len(physical) > 0
