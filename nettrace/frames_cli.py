@@ -1,0 +1,52 @@
+"""``nettrace frames BUNDLE [NAME]``: list a bundle's frames, or print one as a table, CSV or JSON."""
+from __future__ import annotations
+
+import sys
+
+import pandas as pd
+
+from nettrace.cli import NettraceError
+from nettrace.clitools import add_bundle_argument, open_bundle, output
+
+HELP = "list the tables loaded from a bundle, or print one (csv, json or a text table)"
+
+
+def add_arguments(p) -> None:
+    add_bundle_argument(p)
+    p.add_argument("name", nargs="?", help="a frame, e.g. routes, route_events, processes")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument("--snapshot", help="only rows of this snapshot (start, end, 'periodic 2', stream)")
+    p.add_argument("-o", "--output", metavar="FILE")
+
+
+def run(args) -> int:
+    bundle = open_bundle(args.bundle)
+    with output(args.output) as fh:
+        if not args.name:
+            for name in sorted(bundle.frames):
+                df = bundle.frames[name]
+                snaps = ", ".join(sorted(df["snapshot"].dropna().unique(), key=str)[:6])
+                fh.write(f"{name:<20} {len(df):>8} rows   {snaps}\n")
+            if len(bundle.warnings):
+                fh.write(f"\n{len(bundle.warnings)} warning(s); `nettrace verify` lists integrity problems\n")
+            return 0
+        if args.name not in bundle.frames:
+            try:
+                df = bundle.frame(args.name)
+            except KeyError:
+                raise NettraceError(f"no frame called {args.name!r}; run `nettrace frames {args.bundle}` "
+                                    "to list them") from None
+        else:
+            df = bundle.frames[args.name]
+        if args.snapshot:
+            df = df[df["snapshot"] == args.snapshot]
+        if args.format == "csv":
+            df.to_csv(fh, index=False)
+        elif args.format == "json":
+            fh.write(df.to_json(orient="records", date_format="iso", force_ascii=False))
+            fh.write("\n")
+        else:
+            with pd.option_context("display.max_rows", None, "display.max_columns", None,
+                                   "display.width", 250, "display.max_colwidth", 60):
+                fh.write(df.to_string(index=False) + "\n")
+    return 0
