@@ -9,6 +9,7 @@
 # docs/bundle-format.md. Run `sh nettrace-capture.sh --help` for the options.
 
 CAPTURE_VERSION=0.1.0
+if [ -n "${ZSH_VERSION:-}" ]; then emulate sh; fi   # `zsh nettrace-capture.sh`: behave as sh
 LC_ALL=C
 export LC_ALL
 if [ -n "${NETTRACE_PATH:-}" ]; then
