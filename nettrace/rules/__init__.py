@@ -133,6 +133,24 @@ class Context:
         ifs = self.bundle.latest("interfaces")
         return bool(len(ifs)) and name in set(ifs["name"])
 
+    def internet_route(self, family: str = "inet"):
+        """The route an unscoped lookup of a public address takes (longest prefix, then rank).
+
+        A TUN proxy often covers the Internet with ``1/8 … 128.0/1`` or ``0/1`` + ``128.0/1``
+        instead of a ``default`` row; this finds the route that really carries the traffic.
+        """
+        key = ("internet", family)
+        if key not in self._cache:
+            from nettrace.rules.dns import route_for
+
+            routes = self.latest("routes")
+            routes = routes[routes["family"] == family] if len(routes) else routes
+            probes = ("1.1.1.1", "8.8.8.8", "223.5.5.5") if family == "inet" else ("2606:4700:4700::1111",)
+            rows = [route_for(routes, ip) for ip in probes] if len(routes) else []
+            rows = [r for r in rows if r is not None]
+            self._cache[key] = rows[0] if rows else None
+        return self._cache[key]
+
     def lsof_captured(self) -> bool:
         return len(self.bundle.frame("open_files")) > 0
 

@@ -42,31 +42,22 @@ def address_confusion(ctx: Context):
         phys = v4[[kinds.get(i) == "physical" for i in v4["interface"]]]
         if len(phys):
             primary_if, primary_addr = phys.iloc[0]["interface"], phys.iloc[0]["address"]
-    # sockets that actually use a virtual address to talk to something outside its subnet
-    users = []
+    internet = ctx.internet_route("inet")
+    carrier = str(internet["netif"]) if internet is not None else None
     of = ctx.latest("open_files")
     findings = []
     for _, vrow in virtual.iterrows():
-        net = ipaddress.ip_network(f"{vrow['address']}/{int(vrow['prefixlen']) if pd.notna(vrow['prefixlen']) else 32}",
-                                   strict=False)
-        these = pd.DataFrame()
-        if len(of):
-            these = of[(of["local_address"] == vrow["address"])]
-            outside = []
-            for _, s in these.iterrows():
-                ra = s["remote_address"]
-                try:
-                    outside.append(pd.isna(ra) or ipaddress.ip_address(str(ra).split("%")[0]) not in net)
-                except ValueError:
-                    outside.append(True)
-            these = these[outside] if len(these) else these
+        if vrow["interface"] in (carrier, primary_if):
+            continue  # the tunnel carrying the Internet (a VPN) is meant to be the source address
         chain = g.culprit_chain(ctx.graph, g.node_id("interface", vrow["interface"]))
         culprit = g.culprit_of(ctx.graph, chain)
+        owners = {int(n.split(":", 1)[1]) for n in chain.nodes if n.startswith("process:")}
+        # other programs that use the virtual address as their own (a service announcing it)
+        these = of[(of["local_address"] == vrow["address"]) & ~of["pid"].isin(owners)] if len(of) else of
         evidence = [e for e in [ctx.evidence(vrow)] if e]
         evidence += ctx.evidence_rows(these, 4)
         evidence += [e for e in chain_evidence(ctx, chain)[1:] if e not in evidence]
         programs = sorted({f"{r['command']} (pid {r['pid']})" for _, r in these.iterrows()})
-        users.extend(programs)
         severity = "warning" if len(these) else "info"
         findings.append(Finding(
             "address-confusion", severity,
@@ -78,6 +69,6 @@ def address_confusion(ctx: Context):
             remedy=[Remedy("scutil --nwi", False, "remedy.nwi"),
                     Remedy(f"ifconfig {vrow['interface']}", False, "remedy.ifconfig_one",
                            {"interface": vrow["interface"]}),
-                    Remedy("java -Dspring.cloud.inetutils.ignored-interfaces=feth.*,utun.* …", True,
+                    Remedy(f"spring.cloud.inetutils.preferred-networks={primary_addr or '-'}", True,
                            "remedy.pin_address", {"primary": primary_addr or "-"})]))
     return findings

@@ -37,8 +37,12 @@ def _if_kind(ctx: Context, name) -> str | None:
     return "physical" if str(name).startswith("en") else "other"
 
 
-def _black_hole(ctx: Context, gateway) -> str | None:
-    """Why a default gateway goes nowhere: loopback, or the Mac's own address."""
+def _black_hole(ctx: Context, gateway, netif=None) -> str | None:
+    """Why a default gateway goes nowhere: loopback, or an address of the Mac on another interface.
+
+    A tunnel whose gateway is its own point-to-point address (a TUN proxy's 198.18.0.1 on its
+    utun) is normal: the kernel hands the packet to the interface, and the proxy reads it there.
+    """
     if pd.isna(gateway):
         return None
     gw = str(gateway).split("%", 1)[0]
@@ -50,7 +54,9 @@ def _black_hole(ctx: Context, gateway) -> str | None:
         return None
     if ip.is_loopback:
         return "loopback"
-    if gw in ctx.local_addresses():
+    addrs = ctx.latest("addresses")
+    holders = set(addrs.loc[addrs["address"] == gw, "interface"].dropna()) if len(addrs) else set()
+    if holders and (netif is None or netif not in holders):
         return "own-address"
     return None
 
@@ -102,17 +108,29 @@ def _writer_evidence(ctx: Context, route_node: str) -> tuple[list, list[str]]:
     return evs, names
 
 
+def _internet(ctx: Context, family: str):
+    """The route Internet traffic takes, and the default rows (rank order)."""
+    defaults = _defaults(ctx, family)
+    top = ctx.internet_route(family)
+    if top is None and len(defaults):
+        top = defaults.iloc[0]
+    return top, defaults
+
+
+def _physical_defaults(ctx: Context, defaults: pd.DataFrame) -> pd.DataFrame:
+    physical = defaults[[_if_kind(ctx, n) == "physical" for n in defaults["netif"]]]
+    return physical.sort_values(["ifscope", "rank"], kind="stable")  # the unscoped row first
+
+
 @rule("default-route-hijacked", requires=["routes"], optional=["route_events", "open_files", "processes"])
 def default_route_hijacked(ctx: Context):
     findings = []
     for family in ("inet", "inet6"):
-        defaults = _defaults(ctx, family)
-        if defaults.empty:
+        top, defaults = _internet(ctx, family)
+        if top is None:
             continue
-        top = defaults.iloc[0]
-        physical = defaults[[_if_kind(ctx, n) == "physical" for n in defaults["netif"]]]
-        physical = physical.sort_values(["ifscope", "rank"], kind="stable")  # the unscoped row first
-        hole = _black_hole(ctx, top["gateway"])
+        physical = _physical_defaults(ctx, defaults)
+        hole = _black_hole(ctx, top["gateway"], top["netif"])
         kind = _if_kind(ctx, top["netif"])
         virtual_on_top = kind in VIRTUAL_KINDS and len(physical) > 0
         if not hole and not virtual_on_top:
@@ -125,21 +143,21 @@ def default_route_hijacked(ctx: Context):
             if culprit is not None and culprit.product and culprit.product != "macOS":
                 findings.append(Finding(
                     "default-route-virtual", "info",
-                    params={"netif": top["netif"], "gateway": top["gateway"], "product": culprit.product},
+                    params={"netif": top["netif"], "gateway": top["gateway"], "product": culprit.product,
+                            "destination": top["destination"]},
                     culprit=culprit, evidence=[e for e in [ctx.evidence(top)] if e], chain=chain.nodes))
                 continue
         evidence = [e for e in [ctx.evidence(top)] if e]
-        if len(physical):
-            p = physical.iloc[0]
-            if p["netif"] != top["netif"]:
-                e = ctx.evidence(p)
-                if e:
-                    evidence.append(e)
+        if len(physical) and physical.iloc[0]["netif"] != top["netif"]:
+            e = ctx.evidence(physical.iloc[0])
+            if e:
+                evidence.append(e)
         wev, wnames = _writer_evidence(ctx, rnode)
         evidence.extend(wev[:4])
         evidence.extend(e for e in chain_evidence(ctx, chain)[1:] if e not in evidence)
         params = {
             "family": family, "gateway": top["gateway"], "netif": top["netif"],
+            "destination": top["destination"],
             "physical": physical.iloc[0]["netif"] if len(physical) else "-",
             "physical_gateway": physical.iloc[0]["gateway"] if len(physical) else "-",
             "writers": ", ".join(wnames) or "-", "chain": chain.sentence("en"),
@@ -163,13 +181,10 @@ def default_route_hijacked(ctx: Context):
 
 @rule("interface-binding-bypassed", requires=["routes"], optional=["route_lookups", "open_files"])
 def interface_binding_bypassed(ctx: Context):
-    defaults = _defaults(ctx, "inet")
-    if defaults.empty:
+    top, defaults = _internet(ctx, "inet")
+    if top is None or _if_kind(ctx, top["netif"]) != "utun" or _black_hole(ctx, top["gateway"], top["netif"]):
         return []
-    top = defaults.iloc[0]
-    if _if_kind(ctx, top["netif"]) != "utun" or _black_hole(ctx, top["gateway"]):
-        return []
-    physical = defaults[[_if_kind(ctx, n) == "physical" for n in defaults["netif"]]]
+    physical = _physical_defaults(ctx, defaults)
     if physical.empty:
         return []
     phys_if = physical.iloc[0]["netif"]
@@ -182,12 +197,13 @@ def interface_binding_bypassed(ctx: Context):
     evidence = [e for e in (ctx.evidence(top), ctx.evidence(physical.iloc[0])) if e]
     lookups = ctx.frame("route_lookups")
     if len(lookups):
-        through = lookups[(lookups["interface"] == top["netif"]) & (lookups["route_to"].fillna("") != "default")]
+        through = lookups[(lookups["interface"] == top["netif"])]
         evidence += ctx.evidence_rows(through, 2)
     evidence += [e for e in chain_evidence(ctx, chain)[1:] if e not in evidence]
     return [Finding(
         "interface-binding-bypassed", "warning",
-        params={"tun": top["netif"], "physical": phys_if, "product": culprit.product if culprit else "-"},
+        params={"tun": top["netif"], "physical": phys_if, "product": culprit.product if culprit else "-",
+                "destination": top["destination"]},
         culprit=culprit, evidence=evidence, chain=chain.nodes,
         remedy=remedy_for(ctx, chain) + [
             Remedy("netstat -rn -f inet | grep default", False, "remedy.check_scoped_default",
