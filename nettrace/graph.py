@@ -77,7 +77,9 @@ def _records(df: pd.DataFrame) -> list[dict]:
 
 
 def _route_key(snapshot: str, r: dict) -> str:
-    return f"route:{snapshot}:{r.get('family')}:{r.get('cidr')}:{r.get('gateway')}:{r.get('netif')}"
+    """``route:<snapshot>:<family>:<cidr>:<gateway>:<netif>``, plus ``:ifscope`` for scoped rows."""
+    key = f"route:{snapshot}:{r.get('family')}:{r.get('cidr')}:{r.get('gateway')}:{r.get('netif')}"
+    return key + ":ifscope" if r.get("ifscope") is True else key
 
 
 def _route_snapshots(bundle) -> list[str]:

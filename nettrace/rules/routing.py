@@ -62,7 +62,8 @@ def _black_hole(ctx: Context, gateway, netif=None) -> str | None:
 
 
 def _route_node(ctx: Context, row) -> str:
-    return g._route_key(row["snapshot"], {k: row[k] for k in ("family", "cidr", "gateway", "netif")})
+    return g._route_key(row["snapshot"], {k: (bool(row[k]) if k == "ifscope" and pd.notna(row[k]) else row[k])
+                                          for k in ("family", "cidr", "gateway", "netif", "ifscope")})
 
 
 def chain_evidence(ctx: Context, chain: g.Chain) -> list:

@@ -39,9 +39,12 @@ def local_stack_inconsistency(ctx: Context):
         err = probes["error"].fillna("")
         probe_no_route = probes[err.str.contains("No route to host", regex=False)]
         if "as" in probes:
+            failed = probes["error"].notna()  # an error line, not just a short traceroute
+            hops = probes["hops"] if "hops" in probes else pd.Series(pd.NA, index=probes.index)
+            worked = probes["error"].isna() & ((probes["ok"] == True) | (hops.fillna(0) > 0))  # noqa: E712
             for (tool, target), grp in probes.groupby(["tool", "target"], dropna=True):
-                u = grp[(grp["as"] == "user") & (grp["ok"] == False)]  # noqa: E712
-                r = grp[(grp["as"] == "root") & (grp["ok"] == True)]  # noqa: E712
+                u = grp[(grp["as"] == "user") & failed[grp.index]]
+                r = grp[(grp["as"] == "root") & worked[grp.index]]
                 if len(u) and len(r):
                     user_fail = pd.concat([user_fail, u])
                     root_ok = pd.concat([root_ok, r])
