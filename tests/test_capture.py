@@ -44,7 +44,7 @@ def entries(manifest, name, **match):
 
 @pytest.fixture(scope="module", params=["dash", "bash"])
 def main_run(request, tmp_path_factory):
-    return capture(tmp_path_factory, f"main-{request.param}", shell=request.param)
+    return capture(tmp_path_factory, f"main-{request.param}", shell=request.param, args=[*SHORT, "--logs", "1"])
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +77,7 @@ def test_bundle_is_last_stdout_line_with_one_top_directory(main_run):
     assert manifest["macos"] == {"product_name": "macOS", "product_version": "26.2", "build_version": "25C56"}
     assert manifest["default_gateway"] == "192.168.3.1"
     assert manifest["flags"] == {"duration": 3, "interval": 1, "probes": ["1.1.1.1", "captive.apple.com"],
-                                 "no_sudo": False, "redact": False, "logs": 0}
+                                 "no_sudo": False, "redact": False, "logs": 1}
 
 
 def test_manifest_validates_and_hashes_match_members(main_run):
@@ -99,8 +99,6 @@ def test_every_catalog_row_appears(main_run):
     for spec in load_catalog():
         if spec.kind == "snapshot":
             assert {c["phase"] for c in entries(manifest, spec.name)} >= {"start", "end"}, spec.name
-        elif spec.kind == "log":
-            assert entries(manifest, spec.name) == []      # --logs not given
         else:
             assert entries(manifest, spec.name), spec.name
     periodic = entries(manifest, "netstat_routes", phase="periodic")
@@ -133,6 +131,18 @@ def test_probes_run_as_user_and_root(main_run):
     assert trace["root"]["argv"] == ["traceroute", "-n", "-m", "8", "-w", "1", "-q", "1", "1.1.1.1"]
     assert len(entries(manifest, "probe_ping", target="192.168.3.1")) == 2            # the gateway is probed
     assert [c["target"] for c in entries(manifest, "probe_dig")] == ["captive.apple.com"]   # names only
+
+
+def test_logs_use_the_predicate_as_one_argument(main_run):
+    _, manifest, members = main_run
+    (log,) = entries(manifest, "log_show")
+    assert log["argv"][:5] == ["log", "show", "--style", "ndjson", "--last"] and log["argv"][5:7] == ["1m", "--predicate"]
+    predicate = log["argv"][7]
+    for proc in ("configd", "networkd", "mDNSResponder", "nehelper", "nesessionmanager", "IPConfiguration",
+                 "openconnect", "vpnc", "zerotier-one", "tailscaled", "MacEthernetTapAgent", "wireguard-go"):
+        assert f'process == "{proc}"' in predicate
+    assert log["output"] == "log/log_show.ndjson" and log["exit_code"] == 0
+    assert json.loads(members["log/log_show.ndjson"])["processID"] == 382
 
 
 def test_missing_command_is_skipped_not_found(main_run):

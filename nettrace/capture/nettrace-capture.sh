@@ -109,7 +109,7 @@ done
 # ---- small helpers ---------------------------------------------------------------------------
 now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
 epoch() { date +%s; }
-log() { printf '%s %s\n' "$(now)" "$*" >>"$B/capture.log"; }
+note() { printf '%s %s\n' "$(now)" "$*" >>"$B/capture.log"; }
 
 # json_str S: S as a JSON string literal (escapes backslash, quote and control characters).
 json_str() {
@@ -169,11 +169,11 @@ cleanup() {
   for _id in $STREAM_IDS; do [ -f "$META/s$_id.pid" ] && kill "$(cat "$META/s$_id.pid")" 2>/dev/null; done
   rm -rf "$WORK"
 }
-on_signal() { INTERRUPTED=true; SIGNAL_RC=$1; log "interrupted by signal (exit $1)"; }
+on_signal() { INTERRUPTED=true; SIGNAL_RC=$1; note "interrupted by signal (exit $1)"; }
 trap 'cleanup' EXIT
 trap 'on_signal 130' INT
 trap 'on_signal 143' TERM
-log "nettrace-capture $CAPTURE_VERSION as uid $UID_NOW (invoker $INVOKER) on $HOSTNAME_FULL"
+note "nettrace-capture $CAPTURE_VERSION as uid $UID_NOW (invoker $INVOKER) on $HOSTNAME_FULL"
 
 # ---- running one command -----------------------------------------------------------------------
 # expand_argv TEMPLATE TARGET: sets "$ARGV_JSON" and the words of $CMD_WORDS (one per line).
@@ -213,13 +213,13 @@ run_cmd() {
   set -- $CMD_WORDS
   IFS=$_saveifs; set +f
   if ! command -v "$1" >/dev/null 2>&1; then
-    log "skip $_name ($1 not found)"
+    note "skip $_name ($1 not found)"
     record "$_name" "$_kind" "$_phase" "$_seq" "$_tgt" "$_as" "" "" "" "" "" "" "" "not found"; return
   fi
   if [ "$_as" = user ] && $IS_ROOT; then set -- sudo -u "$INVOKER" "$@"; fi
   mkdir -p "$(dirname "$B/$_out")"
   _t0=$(now); rm -f "$META/timedout"
-  "$@" >"$B/$_out" 2>"$B/$_err" </dev/null &
+  command "$@" >"$B/$_out" 2>"$B/$_err" </dev/null &   # `command`: never one of our functions
   _pid=$!
   ( trap 'kill "$_sl" 2>/dev/null; exit 0' TERM
     sleep "$_to" & _sl=$!; wait "$_sl"
@@ -228,7 +228,7 @@ run_cmd() {
   wait "$_pid" 2>/dev/null; _rc=$?
   if $INTERRUPTED && kill -0 "$_pid" 2>/dev/null; then kill "$_pid" 2>/dev/null; wait "$_pid" 2>/dev/null; _rc=$?; fi
   kill "$_wd" 2>/dev/null; wait "$_wd" 2>/dev/null
-  _tmo=false; [ -f "$META/timedout" ] && _tmo=true && log "$_name cut at its ${_to}s timeout"
+  _tmo=false; [ -f "$META/timedout" ] && _tmo=true && note "$_name cut at its ${_to}s timeout"
   record "$_name" "$_kind" "$_phase" "$_seq" "$_tgt" "$_as" "$_out" "$_err" "$_t0" "$(now)" "$_rc" "$_tmo" false ""
 }
 
@@ -251,7 +251,7 @@ snapshot_row() {
   _as=user; $IS_ROOT && _as=root
   if [ "$row_root" = yes ] && ! $IS_ROOT; then
     record "$row_name" snapshot "$PHASE" "$SEQ" "" user "" "" "" "" "" "" "" "needs root"
-    log "skip $row_name (needs root: run with sudo)"; return
+    note "skip $row_name (needs root: run with sudo)"; return
   fi
   run_cmd "$row_name" snapshot "$PHASE" "$SEQ" "" "$_as" "$row_timeout" "$DIR/$row_name.out" "$DIR/$row_name.err"
 }
@@ -322,7 +322,7 @@ stream_row() {
     [ -n "$_t" ] && N_PINGS=$((N_PINGS + 1))
     mkdir -p "$B/stream"; : >"$B/$_f"
     printf "%s$US%s$US%s$US%s$US%s\n" "$row_name" "$_t" "$_f" "$ARGV_JSON" "$(now)" >"$META/s$_id.info"
-    { "$@" 2>&1 </dev/null & echo $! >"$META/s$_id.pid"; wait $!; echo $? >"$META/s$_id.rc"; } 2>/dev/null \
+    { command "$@" 2>&1 </dev/null & echo $! >"$META/s$_id.pid"; wait $!; echo $? >"$META/s$_id.rc"; } 2>/dev/null \
       | stamp_lines "$B/$_f" "$_id" &
     STREAM_IDS="$STREAM_IDS $_id"
     eval "STREAM_PID_$_id=\$!"
@@ -361,7 +361,7 @@ printf 'nettrace-capture: capturing for %ss (Ctrl-C stops early and still writes
 snapshots start
 GATEWAY=$(awk '$1 == "gateway:" { print $2; exit }' "$B/start/route_get_default.out" 2>/dev/null)
 is_ip "$GATEWAY" || GATEWAY=
-[ -n "$GATEWAY" ] || log "no default gateway found in route -n get default"
+[ -n "$GATEWAY" ] || note "no default gateway found in route -n get default"
 TARGETS="$GATEWAY $PROBES" NAME_TARGETS=
 for _p in $PROBES; do is_ip "$_p" || NAME_TARGETS="$NAME_TARGETS $_p"; done
 
@@ -495,7 +495,7 @@ json_int_or_null() { if is_uint "$1"; then echo "$1"; else echo null; fi; }
 swv() { awk -F':' -v k="$1" '$1 == k { v = $2; gsub(/^[ \t]+|[ \t]+$/, "", v); print v; exit }' "$B/start/sw_vers.out" 2>/dev/null; }
 { printf 'host\t%s\nuser\t%s\ngateway\t%s\n' "$HOST" "$INVOKER" "$GATEWAY"
   for _p in $PROBES; do printf 'probe\t%s\n' "$_p"; done; } >"$META/info"
-if $REDACT; then log "redacting"; redact; fi
+if $REDACT; then note "redacting"; redact; fi
 info() { awk -F"$TAB" -v k="$1" '$1 == k { print $2 }' "$META/info"; }
 write_manifest() {
   _probes=; for _p in $(info probe); do _probes="${_probes:+$_probes, }$(json_str "$_p")"; done
