@@ -52,7 +52,7 @@ def _pings(bundle) -> pd.DataFrame:
     ch = pd.concat(rows)
     return pd.DataFrame({
         "time": ch["captured_at"], "source": "ping", "kind": ch["outcome"],
-        "summary": "ping " + ch["tgt"].astype(str) + ": " + ch["outcome"].astype(str),
+        "summary": "ping " + ch["tgt"].fillna("?").astype(str) + ": " + ch["outcome"].astype(str),
         "actor": None, "pid": pd.NA, "target": ch["tgt"], "outcome": ch["outcome"], "file": ch["file"],
         "line": ch["line"]})
 
@@ -115,7 +115,7 @@ def _logs(bundle) -> pd.DataFrame:
         return pd.DataFrame(columns=COLUMNS)
     actor = [f"{n} ({int(p)})" if pd.notna(p) else n for n, p in zip(lg["process"], lg["pid"])]
     return pd.DataFrame({
-        "time": lg["time"], "source": "log", "kind": lg["message_type"], "summary": lg["message"].astype(str).str.slice(0, 200),
+        "time": lg["time"], "source": "log", "kind": lg["message_type"], "summary": lg["message"].fillna("").astype(str).str.slice(0, 200),
         "actor": actor, "pid": lg["pid"], "target": None, "outcome": None, "file": lg["file"], "line": lg["line"]})
 
 

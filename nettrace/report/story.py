@@ -520,7 +520,7 @@ def _culprit_events(s: Story) -> pd.DataFrame:
         marks.add(s.label(n))
     if not marks:
         return ev.iloc[0:0]
-    hay = ev["target"].astype(str) + " " + ev["summary"].astype(str)
+    hay = ev["target"].fillna("").astype(str) + " " + ev["summary"].fillna("").astype(str)
     keep = hay.apply(lambda h: any(m in h for m in marks))
     return ev[keep]
 
@@ -544,7 +544,7 @@ def route_events(s: Story) -> Section:
     if len(ev) > 40:
         blocks.append(_p(s.f("events.more", n=len(ev) - 40)))
     hits = _culprit_events(s)
-    adds = hits[hits["kind"].astype(str).str.contains("ADD")] if not hits.empty else hits
+    adds = hits[hits["kind"].astype(str).str.contains("ADD", na=False)] if not hits.empty else hits
     pick = adds if not adds.empty else hits
     if not pick.empty:
         e = pick.iloc[0].to_dict()
@@ -589,7 +589,7 @@ def interface_owner(s: Story) -> Section:
         pid = procs[0].split(":", 1)[1]
         last_if = s.label(ifaces[-1])
         of = s.frame("open_files")
-        hold = of[(of["pid"].astype(str) == pid) & of["name"].astype(str).str.contains(last_if, regex=False)] \
+        hold = of[(of["pid"].astype(str) == pid) & of["name"].astype(str).str.contains(last_if, regex=False, na=False)] \
             if not of.empty and {"pid", "name"} <= set(of.columns) else of
         blocks.append(_p(s.f("interface.holder", iface=s.c(last_if), pid=s.c(pid),
                              process=s.c(s.label(procs[0])))))
@@ -697,7 +697,7 @@ def questions(s: Story) -> Section:
     qs: list[tuple[str, list]] = []
     ev = _route_events(s)
     hits = _culprit_events(s)
-    adds = hits[hits["kind"].astype(str).str.contains("ADD")] if not hits.empty else hits
+    adds = hits[hits["kind"].astype(str).str.contains("ADD", na=False)] if not hits.empty else hits
     # why did reconnecting Wi-Fi help for a while: something reset the default route, then the
     # culprit wrote its own again
     if not adds.empty and not ev.empty:
