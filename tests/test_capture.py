@@ -154,9 +154,13 @@ def test_missing_command_is_skipped_not_found(main_run):
 
 # ---- other runs ---------------------------------------------------------------------------------
 def test_without_root_lsof_and_pfctl_need_root(tmp_path_factory):
-    result, manifest, members = capture(tmp_path_factory, "user", args=["--duration", "2", "--interval", "1"],
-                                        env={"FAKEMAC_UID": "501", "SUDO_USER": None})
+    target = tmp_path_factory.mktemp("named") / "case.tar.gz"
+    result, manifest, members = capture(tmp_path_factory, "user", env={"FAKEMAC_UID": "501", "SUDO_USER": None},
+                                        args=["--duration", "2", "--interval", "1", "--output", str(target)])
     assert result.returncode == 0 and manifest["root"] is False and manifest["uid"] == 501
+    assert result.bundle_path == target      # --output FILE.tar.gz: that file, top directory "case"
+    with tarfile.open(target) as tar:
+        assert {m.name.split("/")[0] for m in tar.getmembers()} == {"case"}
     jsonschema.Draft202012Validator(SCHEMA).validate(manifest)
     assert [(c["phase"], c["skipped"], c["as"]) for c in entries(manifest, "pfctl")] == \
         [("start", "needs root", "user"), ("end", "needs root", "user")]
