@@ -102,6 +102,8 @@ def test_004_openconnect_residue():
     assert f.severity == "warning"
     assert f.params["missing"] == "utun6"
     assert f.params["stale_hosts"] == "222.66.117.109 via 10.51.0.1"
+    assert f.culprit.product == "OpenConnect" and f.culprit.pid is not None  # from the logs: the process is gone
+    assert any(e.file == "log/log_show.ndjson" for e in f.evidence)
     commands = [r.command for r in f.remedy]
     assert "sudo route -n delete -host 222.66.117.109" in commands
     assert all(r.changes_system for r in f.remedy if r.command.startswith("sudo route"))
