@@ -45,13 +45,15 @@ Examples
 from __future__ import annotations
 
 import re
+from itertools import islice
 from typing import Iterable, Iterator
 
+import numpy as np
 import pandas as pd
 
 from ._schema import Column, Schema, warn
 
-__all__ = ["SCHEMAS", "JC_NOTES", "ROLES", "parse", "parse_lines"]
+__all__ = ["SCHEMAS", "JC_NOTES", "ROLES", "parse", "parse_lines", "parse_file"]
 
 SCHEMAS = {
     "route_events": Schema("route_events", [
@@ -255,21 +257,12 @@ def _frame(rows: list[list]) -> pd.DataFrame:
     return df
 
 
-def parse_lines(lines: Iterable[str], warnings: list | None = None,
-                chunk_size: int | None = 200_000) -> Iterator[pd.DataFrame]:
-    """Yield ``route_events`` frames from *lines* (e.g. an open file), about *chunk_size* lines each.
-
-    A message is never split between two frames; ``line`` numbers count from the first line of
-    *lines*. ``chunk_size=None`` yields everything as one frame.
-    """
+def _slow(lines: list[str], first: int, warnings: list | None, final: bool) -> pd.DataFrame:
+    """The line-by-line reader (every odd case); *first* is the line number of ``lines[0]``."""
     rows: list[list] = []
     m: list | None = None
     want_addrs = want_locks = want_flags = False
-    since = 0
-    n = 0
-    for line in lines:
-        n += 1
-        since += 1
+    for n, line in enumerate(lines, first):
         cap = None
         if line[19:21] == "Z\t" and line[10:11] == "T" and line[13:14] == ":":
             cap = line[:20]
@@ -280,9 +273,6 @@ def parse_lines(lines: Iterable[str], warnings: list | None = None,
                 if problem:
                     warn(warnings, m[_LINE], problem)
                 rows.append(m)
-                if chunk_size is not None and since >= chunk_size:
-                    yield _frame(rows)
-                    rows, since = [], 1
             m = _new(n, cap)
             want_addrs = want_locks = want_flags = False
             size, _, when = line[len(_HEADER):].partition(" on ")
@@ -302,9 +292,6 @@ def parse_lines(lines: Iterable[str], warnings: list | None = None,
                     if problem:
                         warn(warnings, m[_LINE], problem)
                     rows.append(m)
-                    if chunk_size is not None and since >= chunk_size:
-                        yield _frame(rows)
-                        rows, since = [], 1
                 m = _new(n, cap)
             if at > 0 and line[:at].strip():
                 warn(warnings, n, f"text before the RTM message ignored: {line[:min(at, 40)]!r}")
@@ -337,13 +324,306 @@ def parse_lines(lines: Iterable[str], warnings: list | None = None,
     if m is not None:
         problem = _incomplete(m, want_addrs, want_locks)
         if problem:
-            warn(warnings, m[_LINE], f"last message incomplete, kept as far as it goes: {problem}")
+            warn(warnings, m[_LINE], f"last message incomplete, kept as far as it goes: {problem}" if final
+                 else problem)
         rows.append(m)
-    if rows:
-        yield _frame(rows)
+    return _frame(rows)
+
+
+# --------------------------------------------------------------------------- the fast path
+# One regex pass over a chunk of text reads every regular message (blank lines, header, RTM line,
+# locks, sockaddrs + address line, each line with or without the capture prefix) into 12 groups;
+# anything else matches the last alternative, one line at a time, and sends the chunk to _slow.
+# Groups are turned into columns through their *distinct* values (pd.factorize): a stream repeats
+# the same lines over and over, so the Python work is per distinct value, not per message, and
+# equal values share one object (rows with equal flags share one list: treat it as read-only).
+_P = r"(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\t)?"
+_MSG_RE = re.compile(
+    rf"((?:{_P}[ \t]*\n)*)"                                               # 0 blank lines before
+    rf"({_P})got message of size (\d+ on [^\n]*)\n"                        # 1 prefix, 2 size + time
+    rf"{_P}[ \t]*(RTM_\w+: [^:\n]*: len \d+), "                            # 3 type, description, len
+    rf"(?:pid: (-?\d+), seq (-?\d+), errno (-?\d+), )?"                    # 4 pid, 5 seq, 6 errno
+    rf"((?:ifscope \d+, )?(?:ifref, )?(?:if# \d+, )?(?:metric -?\d+, )?flags:<[^>\n]*>)[ \t]*\n"  # 7
+    rf"(?:{_P}[ \t]*(locks:[^\n]*)\n)?"                                    # 8 locks/inits
+    rf"(?:{_P}[ \t]*sockaddrs: <([^>\n]*)>[ \t]*\n{_P}( [^\n]*)(?:\n|\Z))?"  # 9 roles, 10 addresses
+    rf"(?=\Z|{_P}(?:[ \t]*(?:\n|\Z)|got message of size ))"
+    rf"|([^\n]*\n|[^\n]+\Z)")                                              # 11 any other line
+_TAIL_RE = re.compile(r"(?:ifscope (\d+), )?(ifref, )?(?:if# (\d+), )?(?:metric (-?\d+), )?flags:<([^>]*)>")
+_BLANK_RE = re.compile(rf"{_P}[ \t]*\n?")
+_INDEX_RE = re.compile(r"index: (\d+) ")
+
+
+def _factor(col) -> tuple:
+    codes, uniques = pd.factorize(np.array(col, dtype=object), use_na_sentinel=False)
+    return codes, [u if isinstance(u, str) else None for u in uniques]
+
+
+def _take(values: list, codes, dtype: str):
+    if dtype == "object":
+        arr = np.empty(len(values), dtype=object)
+        for i, v in enumerate(values):
+            arr[i] = v
+        return pd.Series(arr.take(codes), dtype="object")
+    return pd.Series(pd.array(values, dtype=dtype).take(codes))
+
+
+def _int_or_none(v: str):
+    return int(v) if v else None
+
+
+def _fast(text: str, first: int, warnings: list | None, final: bool) -> pd.DataFrame | None:
+    """Frame of a chunk of regular messages; None when the chunk holds any other line."""
+    found = _MSG_RE.findall(text)
+    if not found:
+        return None
+    cols = list(zip(*found))
+    del found
+    odd = set(cols[11])
+    odd.discard("")
+    if any(_BLANK_RE.fullmatch(o) is None for o in odd):
+        return None
+    n = len(cols[0])
+    is_msg = np.array(cols[2], dtype=object) != ""
+    # line numbers: a message takes its blank lines, header, RTM line, locks?, sockaddrs + address?
+    bc, bu = _factor(cols[0])
+    lines = np.array([u.count("\n") for u in bu], dtype=np.int64).take(bc)
+    hdr_at = first + np.concatenate(([0], np.cumsum(
+        lines + np.where(is_msg, 2, 1)
+        + (np.array(cols[8], dtype=object) != "") + 2 * (np.array(cols[9], dtype=object) != ""))[:-1])) + lines
+    keep = np.flatnonzero(is_msg)
+    if len(keep) < n:  # drop the blank odd lines
+        cols = [np.array(c, dtype=object)[keep] for c in cols[:11]]
+        hdr_at = hdr_at[keep]
+    k = len(keep)
+    out: dict[str, pd.Series] = {"line": pd.Series(pd.array(hdr_at, dtype="Int64"))}
+    # capture prefix -> captured_at
+    pc, pu = _factor(cols[1])
+    out["captured_at"] = _times([u[:20] or None for u in pu], ctime=False).take(pc).reset_index(drop=True)
+    # header: size + message time
+    hc, hu = _factor(cols[2])
+    sizes, whens = zip(*(u.split(" on ", 1) for u in hu))
+    out["size"] = _take([int(v) for v in sizes], hc, "Int64")
+    whens = [w.strip() or None for w in whens]
+    out["message_time"] = _take(whens, hc, "string")
+    out["time"] = _times(whens, ctime=True).take(hc).reset_index(drop=True)
+    # RTM head: type, description, len
+    tc, tu = _factor(cols[3])
+    heads = [(u.split(": ", 1)[0], u.split(": ", 1)[1].rpartition(": len ")) for u in tu]
+    types = [h[0] for h in heads]
+    out["type"] = _take(types, tc, "string")
+    out["description"] = _take([h[1][0] for h in heads], tc, "string")
+    out["length"] = _take([int(h[1][2]) for h in heads], tc, "Int64")
+    for key, col in (("pid", cols[4]), ("errno", cols[6])):
+        c, u = _factor(col)
+        out[key] = _take([_int_or_none(v) for v in u], c, "Int64")
+    seq_col = cols[5]
+    has_seq = np.array(seq_col, dtype=object) != ""
+    seq = np.zeros(k, dtype=np.int64)
+    seq[has_seq] = np.fromiter(map(int, filter(None, seq_col)), dtype=np.int64, count=int(has_seq.sum()))
+    out["seq"] = pd.Series(pd.arrays.IntegerArray(seq, ~has_seq))
+    # tail: ifscope, ifref, if#, metric, flags
+    lc, lu = _factor(cols[7])
+    tails = [_TAIL_RE.fullmatch(u).groups() for u in lu]
+    out["ifscope"] = _take([_int_or_none(t[0]) for t in tails], lc, "Int64")
+    out["ifref"] = _take([bool(t[1]) for t in tails], lc, "boolean")
+    tail_index = [_int_or_none(t[2]) for t in tails]
+    out["metric"] = _take([_int_or_none(t[3]) for t in tails], lc, "Int64")
+    out["flags"] = _take([t[4].split(",") if t[4] else [] for t in tails], lc, "object")
+    # locks / inits
+    kc, ku = _factor(cols[8])
+    li = [u[6:].partition("inits:") for u in ku]
+    out["locks"] = _take([u[0].strip() or None for u in li], kc, "string")
+    out["inits"] = _take([u[2].strip() or None for u in li], kc, "string")
+    # sockaddrs + address line: per distinct sockaddrs, the address lines of its rows split at
+    # once; a line whose token count does not fit its roles goes through _addresses (warnings)
+    locks_col = np.array(cols[8], dtype=object)
+    rc, ru = _factor(cols[9])
+    addr_col = np.array(cols[10], dtype=object)
+    role_cols = {role: np.full(k, None, dtype=object) for role in ROLES}
+    ifp_col = role_cols["IFP"]
+    for j, roles_text in enumerate(ru):
+        if not roles_text:
+            continue
+        roles = [r for r in roles_text.split(",") if r]
+        rows = np.flatnonzero(rc == j)
+        joined = "\n".join(addr_col[rows])
+        if "index: " in joined:
+            joined = _INDEX_RE.sub("index:\x00\\1", joined)
+        toks = [line[1:].split(" ") for line in joined.split("\n")]
+        odd_rows = [i for i, t in enumerate(toks) if len(t) != len(roles)]
+        for i in odd_rows:
+            m = [None] * _NFIELDS
+            m[_SOCK] = roles
+            pw: list = []
+            _addresses(m, addr_col[rows[i]], 0, pw)
+            for _, message in pw:
+                warn(warnings, int(hdr_at[rows[i]]) + 3 + (locks_col[rows[i]] != ""), message)
+            toks[i] = [m[_ROLE_SLOT[r]] if r in _ROLE_SLOT else None for r in roles]
+        for role, values in zip(roles, zip(*toks)):
+            if role in role_cols:
+                role_cols[role][rows] = values
+    for col in role_cols.values():
+        col[col == ""] = None
+    ic, iu = _factor(ifp_col)
+    iu = [u.replace("\x00", " ") if u is not None else None for u in iu]
+    idx_vals, name_vals = [], []
+    for u in iu:
+        idx = name = None
+        if u is not None:
+            if u.startswith("index: "):
+                idx = int(u[7:]) if u[7:].isdigit() else None
+            else:
+                mm = _IFNAME_RE.match(u)
+                name = mm.group(1) if mm else None
+        idx_vals.append(idx)
+        name_vals.append(name)
+    sc, su = _factor(cols[9])
+    out["sockaddrs"] = _take([[r for r in u.split(",") if r] for u in su], sc, "object")
+    for name, role in (("dst", "DST"), ("gateway", "GATEWAY"), ("netmask", "NETMASK"), ("genmask", "GENMASK"),
+                       ("ifa", "IFA"), ("author", "AUTHOR"), ("brd", "BRD")):
+        c, u = _factor(role_cols[role])
+        out[name] = _take(u, c, "string")
+    out["ifp"] = _take(iu, ic, "string")
+    out["interface"] = _take(name_vals, ic, "string")
+    addr_index = _take(idx_vals, ic, "Int64")
+    out["index"] = addr_index.fillna(_take(tail_index, lc, "Int64"))
+    # a route message without locks/sockaddrs was cut short (only possible at the end of a chunk)
+    no_lock_types = np.array([t in _NO_LOCKS for t in types], dtype=bool).take(tc)
+    cut = np.flatnonzero(~no_lock_types & (locks_col == "") & (np.array(cols[9], dtype=object) == ""))
+    for i in cut:
+        problem = f"{types[tc[i]]} message cut before its locks/sockaddrs lines"
+        last = final and i == k - 1
+        warn(warnings, int(hdr_at[i]), f"last message incomplete, kept as far as it goes: {problem}" if last
+             else problem)
+    return SCHEMAS["route_events"].frame({c: out[c] for c in SCHEMAS["route_events"].names}, length=k)
+
+
+def _parse_chunk(text: str, first: int, warnings: list | None, final: bool) -> pd.DataFrame:
+    df = _fast(text, first, warnings, final) if text else None
+    if df is None:
+        lines = text.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        df = _slow(lines, first, warnings, final)
+    return df
+
+
+def _is_header(line: str) -> bool:
+    return line.startswith(_HEADER) or (line[19:21] == "Z\t" and line.startswith(_HEADER, 21))
+
+
+def parse_lines(lines: Iterable[str], warnings: list | None = None,
+                chunk_size: int | None = 200_000) -> Iterator[pd.DataFrame]:
+    """Yield ``route_events`` frames from *lines* (e.g. an open file), about *chunk_size* lines each.
+
+    A chunk is closed at the first message header after *chunk_size* lines, so a message is never
+    split between two frames; ``line`` numbers count from the first line of *lines*.
+    ``chunk_size=None`` yields everything as one frame.
+    """
+    it = iter(lines)
+    first = 1
+    carry: list[str] = []
+    while True:
+        if chunk_size is None:
+            buf = carry + list(it)
+            nxt = None
+        else:
+            buf = carry + list(islice(it, max(chunk_size - 1 - len(carry), 0)))
+            nxt = None
+            for line in it:
+                if _is_header(line):
+                    nxt = line
+                    break
+                buf.append(line)
+        if not buf and nxt is None:
+            return
+        final = nxt is None
+        text = "".join(buf) if buf and buf[0].endswith("\n") else "\n".join(buf) + ("\n" if buf else "")
+        df = _parse_chunk(text, first, warnings, final)
+        if len(df):
+            yield df
+        first += len(buf)
+        if final:
+            return
+        carry = [nxt]
+
+
+def parse_file(path, warnings: list | None = None, chunk_bytes: int = 8 << 20) -> pd.DataFrame:
+    """Parse a (large) route monitor file into one frame, reading it *chunk_bytes* at a time:
+    peak memory is the frame plus about one chunk, never the whole text."""
+    parts: list[pd.DataFrame] = []
+    first = 1
+    rest = ""
+    with open(path, encoding="utf-8", errors="replace") as f:
+        while True:
+            block = f.read(chunk_bytes)
+            text = rest + block
+            if block:
+                # cut before the last message header of the block (it may continue in the next one)
+                cut = _last_header_start(text)
+                if cut == 0:
+                    rest = text
+                    continue
+            else:
+                cut = len(text)
+            chunk, rest = text[:cut], text[cut:]
+            del text
+            if chunk:
+                df = _parse_chunk(chunk, first, warnings, final=not block)
+                if len(df):
+                    parts.append(df)
+                first += chunk.count("\n")
+            if not block:
+                break
+    return _concat(parts)
+
+
+def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """One frame from *parts*, column by column, freeing each part's column as it goes."""
+    if not parts:
+        return SCHEMAS["route_events"].empty()
+    if len(parts) == 1:
+        return parts[0]
+    cols = {}
+    for name in SCHEMAS["route_events"].names:
+        cols[name] = pd.concat([p[name] for p in parts], ignore_index=True)
+        for p in parts:
+            del p[name]
+    return pd.DataFrame(cols)
+
+
+def _header_start(text: str, start: int) -> int:
+    """Start of the first message-header line at or after *start* (len(text) when none)."""
+    i = text.find(_HEADER, start)
+    while i >= 0:
+        ls = text.rfind("\n", 0, i) + 1
+        if ls >= start and (i == ls or (i - ls == 21 and text[ls + 19:ls + 21] == "Z\t")):
+            return ls
+        i = text.find(_HEADER, i + 1)
+    return len(text)
+
+
+def _last_header_start(text: str) -> int:
+    """Start of the last message-header line of *text* after its first line (0 when none)."""
+    i = text.rfind(_HEADER)
+    while i > 0:
+        ls = text.rfind("\n", 0, i) + 1
+        if ls > 0 and (i == ls or (i - ls == 21 and text[ls + 19:ls + 21] == "Z\t")):
+            return ls
+        i = text.rfind(_HEADER, 0, i)
+    return 0
 
 
 def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
-    """Parse ``route -n monitor`` output into the ``route_events`` frame."""
-    frames = list(parse_lines(text.splitlines(), warnings, chunk_size=None))
-    return frames[0] if frames else SCHEMAS["route_events"].empty()
+    """Parse ``route -n monitor`` output into the ``route_events`` frame (in chunks of ~8 MB)."""
+    parts: list[pd.DataFrame] = []
+    first, pos, step = 1, 0, 8 << 20
+    while pos < len(text):
+        end = _header_start(text, pos + step) if pos + step < len(text) else len(text)
+        chunk = text[pos:end]
+        df = _parse_chunk(chunk, first, warnings, final=end >= len(text))
+        if len(df):
+            parts.append(df)
+        first += chunk.count("\n")
+        pos = end
+    return _concat(parts)

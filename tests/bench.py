@@ -1,0 +1,323 @@
+"""``make bench``: speed and memory of the parsers, the loader and the report, as ratios.
+
+Every goal is a ratio against a baseline measured in the same run on the same machine (a plain
+``for line in f`` pass over the same file, jc on the same text, a bare papermill run), except
+load+graph+findings, whose goal (< 1 s) is absolute by the issue's own terms. Inputs are generated
+by :mod:`tests.benchgen` (deterministic) into ``build/bench-data`` and reused while the generator is
+unchanged. Prints one table, writes ``build/bench.json`` and exits 1 when a parser's row counts
+differ from what the generator wrote (the numbers would be meaningless), 2 when a goal is missed.
+
+    python -m tests.bench            # full: 1 000 000 route-monitor messages (~4 minutes)
+    python -m tests.bench --quick    # 100 000 messages, fewer repeats (development)
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import hashlib
+import io
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from itertools import islice
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILD = ROOT / "build"
+
+_CHILD_PRELUDE = (
+    "import resource, sys, gc; import pandas, numpy, nettrace, nettrace.bundle; "
+    "from nettrace.parsers import route_monitor, lsof, netstat_routes, ifconfig, ps; "
+)
+_CHILD_END = "; gc.collect(); print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+
+# parser module -> (bench input, jc parser or None)
+PARSERS = {
+    "route_monitor": ("route_monitor.out", None),
+    "lsof": ("lsof.out", "lsof"),
+    "netstat_routes": ("netstat.out", "netstat"),
+    "ifconfig": ("ifconfig.out", "ifconfig"),
+    "ps": ("ps.out", "ps"),
+}
+
+
+def best(fn, repeat: int) -> float:
+    """Best wall time of *repeat* calls (the least disturbed by the other users of the cores)."""
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def line_pass(path: Path) -> None:
+    with open(path, encoding="utf-8") as f:
+        for _line in f:
+            pass
+
+
+def child_rss(code: str) -> int:
+    """Peak RSS (bytes) of a fresh interpreter that imports pandas + nettrace and runs *code*."""
+    out = subprocess.run([sys.executable, "-c", _CHILD_PRELUDE + code + _CHILD_END], cwd=ROOT,
+                         capture_output=True, text=True, check=True)
+    return int(out.stdout.split()[-1]) * 1024
+
+
+def machine() -> dict:
+    import numpy
+    import pandas
+
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        cpu = platform.processor()
+    return {"nproc": os.cpu_count(), "cpu": cpu, "python": platform.python_version(),
+            "pandas": pandas.__version__, "numpy": numpy.__version__, "platform": platform.platform()}
+
+
+class Table:
+    def __init__(self) -> None:
+        self.rows: list[dict] = []
+        self.failures: list[str] = []
+
+    def add(self, name, value, baseline=None, goal=None, op="<=", unit="s", note=""):
+        ratio = value / baseline if baseline else None
+        measure = ratio if baseline else value
+        ok = None if goal is None else (measure <= goal if op == "<=" else measure >= goal)
+        row = {"name": name, "value": round(value, 4), "baseline": None if baseline is None else round(baseline, 4),
+               "ratio": None if ratio is None else round(ratio, 2), "goal": None if goal is None else f"{op} {goal}",
+               "pass": ok, "unit": unit, "note": note}
+        self.rows.append(row)
+        print(self.format(row), flush=True)
+        return row
+
+    @staticmethod
+    def format(r: dict) -> str:
+        def num(v):
+            return "" if v is None else f"{v:.3f}" if isinstance(v, float) and v < 100 else f"{v:,}"
+        ok = {True: "ok", False: "MISS", None: ""}[r["pass"]]
+        return (f"{r['name']:<46} {num(r['value']):>12} {num(r['baseline']):>12} "
+                f"{'' if r['ratio'] is None else format(r['ratio'], '.2f'):>8} {r['goal'] or '':>8} {ok:>5}  {r['unit']}")
+
+    @staticmethod
+    def header() -> str:
+        return (f"{'name':<46} {'value':>12} {'baseline':>12} {'ratio':>8} {'goal':>8} {'pass':>5}  unit\n"
+                + "-" * 100)
+
+
+def generate(data: Path, quick: bool) -> dict:
+    from tests import benchgen
+
+    key = hashlib.sha256(Path(benchgen.__file__).read_bytes() + (b"quick" if quick else b"full")).hexdigest()
+    stamp = data / "stamp"
+    if stamp.exists() and stamp.read_text() == key and (data / "expected.json").exists():
+        return json.loads((data / "expected.json").read_text())
+    t = time.perf_counter()
+    expected = benchgen.write_all(data, quick=quick)
+    files, bexp = benchgen.bundle_files()
+    from tests.bundlekit import write_bundle
+
+    write_bundle(data / "large-bundle.tar.gz", files)
+    expected["large-bundle.tar.gz"] = bexp
+    (data / "expected.json").write_text(json.dumps(expected, indent=1))
+    stamp.write_text(key)
+    print(f"generated inputs in {time.perf_counter() - t:.1f} s", file=sys.stderr)
+    return expected
+
+
+def check_counts(name: str, out, exp: dict, table: Table) -> None:
+    """Row counts of *out* against what the generator wrote (failures make the run fail)."""
+    import pandas as pd
+
+    problems = []
+    main = out if isinstance(out, pd.DataFrame) else out[{"ifconfig": "interfaces"}.get(name, next(iter(out)))]
+    if len(main) != exp["rows"]:
+        problems.append(f"{len(main)} rows, generator wrote {exp['rows']}")
+    if name in ("route_monitor", "lsof"):
+        got = main["type"].value_counts().to_dict()
+        if {k: int(v) for k, v in got.items()} != exp["types"]:
+            problems.append(f"rows per type {got} != {exp['types']}")
+    if name == "route_monitor":
+        for col in ("ifscope", "index"):
+            if int(main[col].notna().sum()) != exp[col]:
+                problems.append(f"{col} set on {int(main[col].notna().sum())} rows, generator wrote {exp[col]}")
+    if name == "ifconfig" and len(out["addresses"]) != exp["addresses"]:
+        problems.append(f"{len(out['addresses'])} addresses, generator wrote {exp['addresses']}")
+    if name == "netstat_routes":
+        for col, key in (("is_default", "defaults"),):
+            if int(main[col].sum()) != exp[key]:
+                problems.append(f"{int(main[col].sum())} defaults, generator wrote {exp[key]}")
+        if int((main["family"] == "inet6").sum()) != exp["inet6"]:
+            problems.append("inet6 row count differs")
+    for p in problems:
+        table.failures.append(f"{name}: {p}")
+
+
+def bench_parsers(data: Path, expected: dict, table: Table, quick: bool) -> None:
+    import importlib
+
+    repeat = 2 if quick else 3
+    for name, (fname, jc_name) in PARSERS.items():
+        path = data / fname
+        mod = importlib.import_module(f"nettrace.parsers.{name}")
+        size = path.stat().st_size
+        lp = best(lambda: line_pass(path), repeat)
+        holder = {}
+
+        def run():
+            with open(path, encoding="utf-8") as f:
+                holder["out"] = mod.parse(f.read(), [])
+
+        pt = best(run, repeat if name != "route_monitor" or quick else 2)
+        check_counts(name, holder.pop("out"), expected[fname], table)
+        goal = 4 if name in ("route_monitor", "lsof", "netstat_routes", "ifconfig") else None
+        lines = expected[fname].get("rows")
+        table.add(f"{name} parse vs line pass ({lines:,} rows)", pt, lp, goal, note=f"{size:,} bytes")
+        if name == "route_monitor":
+            st = best(lambda: _stream(mod, path), 1 if not quick else 2)
+            table.add("route_monitor parse_lines(file) vs line pass", st, lp, None)
+        if jc_name:
+            import jc.parsers  # noqa: F401
+
+            jmod = importlib.import_module(f"jc.parsers.{jc_name}")
+            text = path.read_text(encoding="utf-8")
+            jt = best(lambda: jmod.parse(text, quiet=True), 1 if size > 5_000_000 else repeat)
+            table.add(f"{name}: jc time / our time", jt, pt, 3, op=">=", unit="s (jc)")
+        gc.collect()
+
+
+def _stream(mod, path: Path) -> None:
+    with open(path, encoding="utf-8") as f:
+        for _frame in mod.parse_lines(f):
+            pass
+
+
+def bench_memory(data: Path, table: Table, quick: bool) -> None:
+    base = child_rss("pass")
+    for name, (fname, _jc) in PARSERS.items():
+        path = data / fname
+        size = path.stat().st_size
+        if name == "route_monitor":
+            rss = child_rss(f"df = route_monitor.parse_file({str(path)!r})")
+            table.add("route_monitor peak RSS (parse_file) / file size", rss - base, size, 1.5, unit="bytes")
+            rss = child_rss(f"df = route_monitor.parse(open({str(path)!r}).read())")
+            table.add("route_monitor peak RSS (parse(text)) / file size", rss - base, size, None, unit="bytes",
+                      note="includes the text itself")
+            n_all = sum(1 for _ in open(path, encoding="utf-8"))
+            small = child_rss(f"from itertools import islice\n"
+                              f"for _ in route_monitor.parse_lines(islice(open({str(path)!r}), {n_all // 10})): pass")
+            full = child_rss(f"for _ in route_monitor.parse_lines(open({str(path)!r})): pass")
+            table.add("route_monitor streaming RSS: whole / first 10%", max(full - base, 1), max(small - base, 1),
+                      1.5, unit="bytes", note="flat memory while streaming")
+            continue
+        rss = child_rss(f"out = {name}.parse(open({str(path)!r}).read())")
+        table.add(f"{name} peak RSS / file size", rss - base, size, None, unit="bytes", note="includes the text")
+
+
+def bench_load(data: Path, table: Table, expected: dict, quick: bool) -> None:
+    import nettrace
+
+    def lgf(p):
+        b = nettrace.load(p)
+        b.graph()
+        b.findings()
+        return b
+
+    samples = sorted((ROOT / "data" / "samples").glob("*.tar.gz"))
+    lgf(samples[0])  # warm imports (rules, networkx) once, as a session would
+    for p in samples:
+        t = best(lambda: lgf(p), 1 if quick else 3)
+        table.add(f"load+graph+findings {p.name[:-7]}", t, None, 1.0, unit="s")
+    big = data / "large-bundle.tar.gz"
+    holder = {}
+
+    def run():
+        holder["b"] = lgf(big)
+
+    t = best(run, 2 if quick else 3)
+    b = holder["b"]
+    exp = expected["large-bundle.tar.gz"]
+    for frame, key in (("processes", "processes"), ("open_files", "open_files"), ("routes", "routes"),
+                       ("interfaces", "interfaces"), ("route_events", "route_events")):
+        got = len(b.frame(frame))
+        if got != exp[key]:
+            table.failures.append(f"large bundle: {frame} has {got} rows, generator wrote {exp[key]}")
+    table.add("load+graph+findings 600 procs / 20k files", t, None, 1.0, unit="s")
+    for part, fn in (("load", lambda: nettrace.load(big)),):
+        table.add(f"  of which {part}", best(fn, 2), None, None, unit="s")
+
+
+def bench_report(table: Table, quick: bool) -> None:
+    import nbformat
+
+    from nettrace.report.render import execute, render_report
+
+    sample = ROOT / "data" / "samples" / "000-zerotier-loopback-default.tar.gz"
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell("1 + 1")]
+        one = tmp / "one.ipynb"
+        nbformat.write(nb, one)
+        repeat = 1 if quick else 2
+        bare = best(lambda: execute(one, tmp / "one.out.ipynb", {}), repeat)
+        rep = best(lambda: render_report(sample, tmp / "report", lang="en", formats=("html", "md"),
+                                         progress=False), repeat)
+    table.add("report (render_report) / bare papermill 1-cell", rep, bare, 3, unit="s")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="100 000 route-monitor messages, fewer repeats")
+    ap.add_argument("--only", default="", help="comma list of sections: parsers,memory,load,report")
+    ap.add_argument("--out", default=str(BUILD / "bench.json"))
+    args = ap.parse_args(argv)
+    sections = set(filter(None, args.only.split(","))) or {"parsers", "memory", "load", "report"}
+    data = BUILD / ("bench-data-quick" if args.quick else "bench-data")
+    t0 = time.perf_counter()
+    expected = generate(data, args.quick)
+    info = machine()
+    print(f"machine: {info['nproc']} cores, {info['cpu']}, Python {info['python']}, pandas {info['pandas']}, "
+          f"numpy {info['numpy']}{'  [--quick]' if args.quick else ''}")
+    table = Table()
+    print(table.header())
+    if "parsers" in sections:
+        bench_parsers(data, expected, table, args.quick)
+    if "memory" in sections:
+        bench_memory(data, table, args.quick)
+    if "load" in sections:
+        bench_load(data, table, expected, args.quick)
+    if "report" in sections:
+        bench_report(table, args.quick)
+    elapsed = time.perf_counter() - t0
+    missed = [r["name"] for r in table.rows if r["pass"] is False]
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"machine": info, "quick": args.quick, "seconds": round(elapsed, 1),
+                               "rows": table.rows, "count_failures": table.failures, "missed": missed}, indent=1))
+    print(f"\n{len(table.rows)} measurements in {elapsed:.0f} s -> {out}")
+    if table.failures:
+        print("\nFAIL: parser output differs from what the generator wrote — the numbers above mean nothing:",
+              file=sys.stderr)
+        for f in table.failures:
+            print(f"  - {f}", file=sys.stderr)
+        return 1
+    if missed:
+        print(f"\n{len(missed)} goal(s) missed: " + "; ".join(missed), file=sys.stderr)
+        return 2
+    print("every goal met")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
