@@ -120,3 +120,19 @@ def test_healthy_wifi_only_has_no_third_party_route_owner():
         chain = g.culprit_chain(G, route)
         culprit = g.culprit_of(G, chain)
         assert culprit is None or culprit.product == "macOS", (route, chain.nodes)
+
+
+def test_000_frames_show_the_evidence():
+    b = sample("000-zerotier-loopback-default")
+    routes = b.latest("routes")
+    top = routes[routes["is_default"] & (routes["family"] == "inet")].sort_values("rank").iloc[0]
+    assert (top["gateway"], top["netif"], top["rank"]) == ("127.0.0.1", "feth4868", 0)
+    ev = b.frame("route_events")
+    add = ev[(ev["type"] == "RTM_ADD") & (ev["seq"] == 1954)].iloc[0]
+    assert (add["pid"], add["ifa"], add["index"], add["interface"]) == (382, "172.27.5.101", 25, "feth4868")
+    ifs = b.latest("interfaces").set_index("name")
+    assert ifs.loc["feth4868", "peer"] == "feth9868" and ifs.loc["feth4868", "kind"] == "feth"
+    of = b.latest("open_files")
+    ndrv = of[(of["pid"] == 647) & (of["type"] == "ndrv")].iloc[0]
+    assert ndrv["interface"] == "feth9868"
+    assert b.line(ndrv["file"], ndrv["line"]).endswith("-> feth9868")
