@@ -229,7 +229,7 @@ class Story:
 
 def _strip_prefix(line: str) -> tuple[str | None, str]:
     """Split the capture's ``<UTC time><TAB>`` prefix off a stream line."""
-    if len(line) > 21 and line[20:21] == "\t" and line[4] == "-" and line[19] == "Z":
+    if len(line) >= 21 and line[20] == "\t" and line[4] == "-" and line[10] == "T" and line[19] == "Z":
         return line[:20], line[21:]
     return None, line
 
@@ -319,14 +319,34 @@ def default_title(s: Story) -> str:
     return s.t("title.healthy", host=s.r(s.bundle.manifest.get("host", s.bundle.name)))
 
 
+def _is_command(r) -> bool:
+    """A remedy whose "command" is advice in words (a product's removal hint) is not a command."""
+    cmd = (r.command or "").strip()
+    return bool(cmd) and cmd not in {str(v).strip() for v in (r.params or {}).values()}
+
+
+def _first_remedy(s: Story):
+    """The remedy the TL;DR names: the first that changes the system, else the first."""
+    if s.main is None:
+        return None
+    fixes = [r for r in s.main.remedy if r.changes_system] or list(s.main.remedy)
+    return fixes[0] if fixes else None
+
+
 def tldr(s: Story) -> list:
+    """Two sentences: what is wrong and who did it; the first thing to run."""
     if s.main is None:
         return s.f("tldr.healthy", host=s.c(s.bundle.manifest.get("host", "")))
-    spans = s.f("tldr.cause", finding=s.main.title(s.lang),
-                culprit=s.c(_culprit_label(s)) if s.main.culprit else s.t("tldr.no_culprit"))
-    fixes = [r for r in s.main.remedy if r.changes_system] or list(s.main.remedy)
-    if fixes:
-        spans += [text(" ")] + s.f("tldr.fix", why=fixes[0].to_dict(s.lang)["why"], command=s.c(fixes[0].command))
+    if s.main.culprit is not None:
+        spans = s.f("tldr.cause", finding=s.main.title(s.lang), culprit=s.c(_culprit_label(s)))
+    else:
+        spans = s.f("tldr.cause_unknown", finding=s.main.title(s.lang))
+    r = _first_remedy(s)
+    if r is not None:
+        if _is_command(r):
+            spans += [text(" ")] + s.f("tldr.fix", command=s.c(r.command))
+        else:
+            spans += [text(" ")] + s.f("tldr.fix_advice", advice=s.r(r.command.rstrip(".。")))
     return doc._merge(spans)
 
 
@@ -448,6 +468,7 @@ def symptoms(s: Story) -> Section:
 
 
 def _defaults(s: Story, snapshot: str) -> pd.DataFrame:
+    """The IPv4 default routes of one snapshot, in table order (the Internet's route)."""
     routes = s.frame("routes")
     if routes.empty:
         return routes
@@ -456,6 +477,8 @@ def _defaults(s: Story, snapshot: str) -> pd.DataFrame:
         r = r[r["is_default"].fillna(False).astype(bool)]
     else:
         r = r[r["destination"].astype(str) == "default"]
+    if "family" in r and (r["family"].astype(str) == "inet").any():
+        r = r[r["family"].astype(str) == "inet"]
     return r
 
 
@@ -464,12 +487,18 @@ def _route_str(s: Story, r: dict) -> list:
                netif=s.c(r.get("netif")))
 
 
+def _header_line(raw: list[str], first_line: int) -> int | None:
+    return next((n for n in range(first_line - 1, 0, -1)
+                 if n <= len(raw) and _strip_prefix(raw[n - 1])[1].lstrip().startswith("Destination")), None)
+
+
 def routing_table(s: Story) -> Section:
-    """Step 1: the routing table, the default routes at start and end, quoted from netstat."""
+    """Step 1: the routing table, the IPv4 default routes at start and end, quoted from netstat
+    together with the route lines the findings cite."""
     from nettrace.report.figures import routes_diff_figure
 
-    blocks = [_h(2, s.t("investigation.h")), _p(s.f("investigation.intro")),
-              _h(3, s.t("routes.h"))]
+    intro = "investigation.intro" if s.main is not None else "investigation.intro_healthy"
+    blocks = [_h(2, s.t("investigation.h")), _p(s.f(intro)), _h(3, s.t("routes.h"))]
     routes = s.frame("routes")
     if routes.empty:
         blocks.append(_p(s.f("routes.none")))
@@ -479,22 +508,31 @@ def routing_table(s: Story) -> Section:
         end = _defaults(s, _snap(routes)["snapshot"].iloc[0]) if "snapshot" in routes else end
     if not start.empty:
         first = start.iloc[0].to_dict()
-        blocks.append(_p(s.f("routes.start", route=_route_str(s, first), n=len(start))))
+        blocks.append(_p(s.f("routes.start_one" if len(start) == 1 else "routes.start",
+                             route=_route_str(s, first), n=len(start))))
+    suspect = s.chain_nodes("route")
     if not end.empty:
         first = end.iloc[0].to_dict()
-        key = "routes.end_bad" if s.chain_nodes("route") or (s.main is not None and len(end) > 1) else "routes.end"
+        bad = bool(suspect) and s.node(suspect[0]).get("snapshot", "end") == "end"
+        key = ("routes.end_bad" if bad else "routes.end") + ("_one" if len(end) == 1 else "")
         blocks.append(_p(s.f(key, route=_route_str(s, first), n=len(end))))
         if "file" in end and "line" in end:
             file = _s(end["file"].iloc[0])
-            raw = s.raw_lines(file)
-            first_line = int(end["line"].min())
-            header = next((n for n in range(first_line - 1, 0, -1)
-                           if n <= len(raw) and raw[n - 1].lstrip().startswith("Destination")), None)
-            q = s.quote(file, list(end["line"]), header=header)
+            lines = [int(n) for n in end["line"] if not _na(n)]
+            for n in suspect:
+                a = s.node(n)
+                if _s(a.get("file")) == file and not _na(a.get("line")):
+                    lines.append(int(a["line"]))
+            cited = {int(e.line) for f in s.problems for e in f.evidence if e.file == file and e.line}
+            lines = sorted(set(lines) | cited)
+            q = s.quote(file, lines, header=_header_line(s.raw_lines(file), min(lines))) if lines else None
             if q:
                 blocks.append(q)
-    if s.chain_nodes("route"):
-        blocks.append(_p(s.f("routes.suspect", route=s.c(s.label(s.chain_nodes("route")[0])))))
+    if suspect:
+        a = s.node(suspect[0])
+        is_default = _s(a.get("destination")) in ("default", "") or bool(a.get("is_default"))
+        blocks.append(_p(s.f("routes.suspect" if is_default else "routes.suspect_specific",
+                             route=s.c(_route_label(s, suspect[0])), cidr=s.c(a.get("cidr")))))
     fig = routes_diff_figure(routes, s.lang)
     blocks.append(s.fig("routes", fig, s.t("figure.routes_alt"), s.f("figure.routes_caption")))
     return Section(blocks)
@@ -506,7 +544,7 @@ def _route_events(s: Story) -> pd.DataFrame:
 
 
 def _culprit_events(s: Story) -> pd.DataFrame:
-    """Route events that touched the culprit's route or interface."""
+    """Route events that touched the culprit's route or interface (text match; a fallback)."""
     ev = _route_events(s)
     if ev.empty:
         return ev
@@ -525,6 +563,83 @@ def _culprit_events(s: Story) -> pd.DataFrame:
     return ev[keep]
 
 
+MONITOR_FILE = "stream/route_monitor.out"
+
+
+def _writer_events(s: Story) -> pd.DataFrame:
+    """The route-monitor events that wrote the culprit's route, oldest first.
+
+    From the graph (``nettrace.graph.writers`` of the chain's route: event nodes carry the
+    monitor line), else from the main finding's evidence in ``stream/route_monitor.out``, else
+    by matching the route's interface in the event text."""
+    ev = _route_events(s)
+    if ev.empty or s.main is None:
+        return ev.iloc[0:0] if not ev.empty else ev
+    ev = ev[ev["file"].astype(str) == MONITOR_FILE] if "file" in ev else ev
+    lines: set[int] = set()
+    scoped: dict[int, bool] = {}
+    routes = s.chain_nodes("route")
+    if routes and s.G is not None:
+        from nettrace.graph import writers
+
+        want_scope = bool(s.node(routes[0]).get("ifscope") or False)
+        try:
+            chains = writers(s.G, routes[0])
+        except Exception:  # noqa: BLE001 - a graph without event nodes
+            chains = []
+        for c in chains:
+            row = s.node(c.nodes[1])
+            if _s(row.get("file")) in ("", MONITOR_FILE) and not _na(row.get("line")):
+                lines.add(int(row["line"]))
+                scoped[int(row["line"])] = (not _na(row.get("ifscope"))) == want_scope
+    if not lines:
+        for f in [s.main] + [f for f in s.problems if f is not s.main]:
+            lines |= {int(e.line) for e in f.evidence if e.file == MONITOR_FILE and e.line}
+            if lines:
+                break
+    if lines:
+        hit = ev[ev["line"].apply(lambda v: not _na(v) and int(v) in lines)].copy()
+        # an interface-scoped twin of the route is a different route: mark the same-scope events
+        hit["same_scope"] = hit["line"].apply(lambda v: scoped.get(int(v), True)) if any(
+            scoped.values()) else True
+        return hit
+    return _culprit_events(s)
+
+
+def _adds(ev: pd.DataFrame) -> pd.DataFrame:
+    return ev[ev["kind"].astype(str).isin(["RTM_ADD", "RTM_CHANGE"])] if not ev.empty else ev
+
+
+def _key_event(s: Story) -> dict | None:
+    """The event behind the culprit's route: the last add (it made the state the capture ends
+    with), preferring the route's own scope."""
+    hits = _writer_events(s)
+    if hits.empty:
+        return None
+    adds = _adds(hits)
+    pick = adds if not adds.empty else hits
+    if "same_scope" in pick and pick["same_scope"].astype(bool).any():
+        pick = pick[pick["same_scope"].astype(bool)]
+    return pick.iloc[-1].to_dict()
+
+
+def _writer(s: Story, r: dict) -> list:
+    """Who wrote an event: the process, or the kernel for messages without a pid."""
+    if not _na(r.get("actor")) and _s(r.get("actor")):
+        return s.c(r.get("actor"))
+    if not _na(r.get("pid")) and _s(r.get("pid")):
+        return s.c(f"pid {_s(r.get('pid'))}")
+    return text(s.t("events.kernel"))
+
+
+def _event_target(r: dict) -> str:
+    target = _s(r.get("target"))
+    if target:
+        return target
+    summary, kind = _s(r.get("summary")), _s(r.get("kind"))
+    return summary[len(kind):].strip() if summary.startswith(kind) else ""
+
+
 def route_events(s: Story) -> Section:
     """Step 2: route events from ``route monitor`` and the processes that wrote them."""
     blocks = [_h(3, s.t("events.h"))]
@@ -532,44 +647,62 @@ def route_events(s: Story) -> Section:
     if ev.empty:
         blocks.append(_p(s.f("events.none")))
         return Section(blocks)
-    writers = ev["actor"].fillna("?").astype(str).value_counts()
-    blocks.append(_p(s.f("events.p", n=len(ev), writers=len(writers))))
+    blocks.append(_p(s.f("events.p_one" if len(ev) == 1 else "events.p", n=len(ev))))
     rows = []
     for r in ev.head(40).to_dict("records"):
-        rows.append([[text(s.when(r.get("time")))], [s.c(r.get("kind"))], [s.c(r.get("target"))],
-                     [s.c(r.get("actor") if not _na(r.get("actor")) else f"pid {_s(r.get('pid'))}")]])
+        rows.append([[text(s.when(r.get("time")))], [s.c(r.get("kind"))], [s.c(_event_target(r))],
+                     [_writer(s, r)]])
     blocks.append({"type": "table", "header": [[text(s.t("col.time"))], [text(s.t("col.event"))],
                                                [text(s.t("col.target"))], [text(s.t("col.writer"))]],
                    "rows": rows})
     if len(ev) > 40:
         blocks.append(_p(s.f("events.more", n=len(ev) - 40)))
-    hits = _culprit_events(s)
-    adds = hits[hits["kind"].astype(str).str.contains("ADD", na=False)] if not hits.empty else hits
-    pick = adds if not adds.empty else hits
-    if not pick.empty:
-        e = pick.iloc[0].to_dict()
-        blocks.append(_p(s.f("events.key", time=s.c(s.when(e.get("time"))), kind=s.c(e.get("kind")),
-                             pid=s.c(_s(e.get("pid"))), actor=s.c(e.get("actor")), n=len(adds))))
+    if any(_writer(s, r)[0] == "text" for r in ev.head(40).to_dict("records")):
+        blocks.append(_p(s.f("events.kernel_note")))
+    e = _key_event(s)
+    if e is not None:
+        route = s.chain_nodes("route")
+        n_adds = len(_adds(_writer_events(s)))
+        params = dict(time=s.c(s.when(e.get("time"))), kind=s.c(e.get("kind")), actor=_writer(s, e),
+                      route=s.c(_route_label(s, route[0]) if route else _event_target(e)), n=n_adds)
+        blocks.append(_p(s.f("events.key" if n_adds > 1 else "events.key_once", **params)))
         q = s.quote(_s(e.get("file")), [e.get("line")], block="monitor", time=e.get("time"))
         if q:
             blocks.append(q)
         name = _s(e.get("actor")).split(" ")[0]
-        chain_pids = {s.node(n).get("pid") for n in s.chain_nodes("process")} | {
-            n.split(":", 1)[1] for n in s.chain_nodes("process")}
-        if name in SYSTEM_WRITERS or (_s(e.get("pid")) and _s(e.get("pid")) not in {str(p) for p in chain_pids}
-                                      and s.chain_nodes("process")):
+        if name in SYSTEM_WRITERS and s.chain_nodes("process"):
             blocks.append(_p(s.f("events.proxy", actor=s.c(e.get("actor")))))
     return Section(blocks)
 
 
+def _route_label(s: Story, node: str) -> str:
+    """A route as netstat users read it: ``default → gw (netif)``; other destinations by CIDR."""
+    a = s.node(node)
+    dest = _s(a.get("destination"))
+    if dest and dest != "default" and _s(a.get("cidr")):
+        return s.r(f"{a.get('cidr')} → {_s(a.get('gateway'))} ({_s(a.get('netif'))})")
+    return s.label(node)
+
+
+def _cited(s: Story, pred) -> list:
+    """Evidence items of the problems (main finding first) that satisfy *pred*."""
+    out = []
+    for f in [s.main] + [f for f in s.problems if f is not s.main] if s.main is not None else []:
+        out += [e for e in f.evidence if pred(e)]
+    return out
+
+
 def interface_owner(s: Story) -> Section:
     """Step 3: the interface behind the route, its peer, and the process that holds it (lsof)."""
+    if s.main is None:
+        return Section([])
     blocks = [_h(3, s.t("interface.h"))]
     ifaces = s.chain_nodes("interface")
     if not ifaces:
         blocks.append(_p(s.f("interface.none")))
         return Section(blocks)
     frame = _snap(s.frame("interfaces"))
+    shown: set[str] = set()
     for i, n in enumerate(ifaces):
         name = s.label(n)
         a = s.node(n)
@@ -577,38 +710,51 @@ def interface_owner(s: Story) -> Section:
         file = _s(a.get("file")) or (_s(rows["file"].iloc[0]) if len(rows) and "file" in rows else "")
         line = a.get("line") if not _na(a.get("line")) else (rows["line"].iloc[0] if len(rows) else None)
         peer = _s(a.get("peer")) or (_s(rows["peer"].iloc[0]) if len(rows) and "peer" in rows else "")
-        key = "interface.first" if i == 0 else "interface.next"
+        if i:
+            key = "interface.next"
+        else:
+            key = "interface.first" if s.chain_nodes("route") else "interface.first_address"
         blocks.append(_p(s.f(key, iface=s.c(name))))
         q = s.quote(file, [line], block="ifconfig") if file and not _na(line) else None
         if q:
             blocks.append(q)
-        if peer:
+        if peer and peer not in shown:
             blocks.append(_p(s.f("interface.peer", iface=s.c(name), peer=s.c(peer))))
+        shown.add(name)
     procs = s.chain_nodes("process")
     if procs:
         pid = procs[0].split(":", 1)[1]
         last_if = s.label(ifaces[-1])
+        pa = s.node(procs[0])
+        pname = _s(pa.get("name")) or s.label(procs[0])
         of = s.frame("open_files")
         hold = of[(of["pid"].astype(str) == pid) & of["name"].astype(str).str.contains(last_if, regex=False, na=False)] \
-            if not of.empty and {"pid", "name"} <= set(of.columns) else of
-        blocks.append(_p(s.f("interface.holder", iface=s.c(last_if), pid=s.c(pid),
-                             process=s.c(s.label(procs[0])))))
+            if not of.empty and {"pid", "name"} <= set(of.columns) else of.iloc[0:0]
+        q = None
         if len(hold) and "file" in hold:
             q = s.quote(_s(hold["file"].iloc[0]), [hold["line"].iloc[0]], header=1)
-            if q:
-                blocks.append(q)
+        if q is None:  # the line the finding cites (a utun is held through a kernel-control socket)
+            ev = _cited(s, lambda e: "lsof" in e.file and (e.text or "").split()[1:2] == [pid])
+            if ev:
+                q = s.quote(ev[0].file, [ev[0].line], header=1, time=ev[0].timestamp)
+        key = "interface.holder" if q else "interface.holder_graph"
+        blocks.append(_p(s.f(key, iface=s.c(last_if), pid=s.c(pid), process=s.c(pname), cmd=code("lsof"))))
+        if q:
+            blocks.append(q)
     return Section(blocks)
 
 
 def process_product(s: Story) -> Section:
     """Step 4: the process, its parents (ps) and the product they belong to."""
+    if s.main is None:
+        return Section([])
     blocks = [_h(3, s.t("process.h"))]
     procs = s.chain_nodes("process")
     if not procs:
         blocks.append(_p(s.f("process.none")))
         return Section(blocks)
     ps = _snap(s.frame("processes"))
-    lines, file = [], ""
+    lines, file, exe = [], "", ""
     for n in procs:
         pid = n.split(":", 1)[1]
         a = s.node(n)
@@ -619,17 +765,23 @@ def process_product(s: Story) -> Section:
             file = file or f
             if f == file:
                 lines.append(int(ln))
+        if not exe:
+            exe = _s(a.get("executable")) or (
+                _s(rows["executable"].iloc[0]) if len(rows) and "executable" in rows else "")
     pids = [n.split(":", 1)[1] for n in procs]
-    blocks.append(_p(s.f("process.p", pids=s.c(" → ".join(pids)))))
+    blocks.append(_p(s.f("process.p" if len(pids) > 1 else "process.p_one", pids=s.c(" → ".join(pids)))))
     if file and lines:
         q = s.quote(file, lines, header=1)
         if q:
             blocks.append(q)
-    exe = s.chain_nodes("executable")
+    exes = s.chain_nodes("executable")
+    exe = exe or (_s(s.node(exes[0]).get("path")) or s.label(exes[0]) if exes else "")
     prod = s.chain_nodes("product")
-    if exe or prod:
-        blocks.append(_p(s.f("process.product", exe=s.c(s.label(exe[0]) if exe else "?"),
-                             product=s.c(s.label(prod[0]) if prod else _product(s)))))
+    product = s.label(prod[0]) if prod else _product(s)
+    if exe and product:
+        blocks.append(_p(s.f("process.product", exe=s.c(exe), product=s.c(product))))
+    elif product:
+        blocks.append(_p(s.f("process.product_only", product=s.c(product))))
     return Section(blocks)
 
 
@@ -653,7 +805,8 @@ def root_cause(s: Story) -> Section:
         return Section(blocks)
     blocks.append(_p(s.f("cause.p", finding=s.main.title(s.lang), summary=s.main.summary(s.lang))))
     if s.chain is not None and s.chain.nodes:
-        blocks.append(_p(s.f("cause.chain", chain=_chain_sentence(s))))
+        if s.label(s.chain.nodes[-1]) not in s.main.summary(s.lang):  # the summary may walk it already
+            blocks.append(_p(s.f("cause.chain", chain=_chain_sentence(s))))
         fig = draw_chain(s.G, s.chain, s.lang)
         blocks.append(s.fig("culprit-chain", fig, s.t("figure.chain_alt", culprit=_culprit_label(s)),
                             s.f("figure.chain_caption")))
@@ -677,8 +830,12 @@ def fix(s: Story) -> Section:
     blocks.append(_p(s.f("fix.p")))
     for r in items:
         mark = t("changes_system.yes" if r.changes_system else "changes_system.no", s.lang)
-        blocks.append({"type": "code", "text": s.r(r.command), "changes_system": bool(r.changes_system),
-                       "caption": [["strong", f"[{mark}]"], text(" " + r.to_dict(s.lang)["why"])]})
+        caption = [["strong", f"[{mark}]"], text(" " + r.to_dict(s.lang)["why"])]
+        if _is_command(r):
+            blocks.append({"type": "code", "text": s.r(r.command), "changes_system": bool(r.changes_system),
+                           "caption": caption})
+        else:  # advice in words (no command to copy): the explanation says it all
+            blocks.append(_p(caption))
     return Section(blocks)
 
 
@@ -696,25 +853,31 @@ def questions(s: Story) -> Section:
     """Questions you may have — only those the data answers."""
     qs: list[tuple[str, list]] = []
     ev = _route_events(s)
-    hits = _culprit_events(s)
-    adds = hits[hits["kind"].astype(str).str.contains("ADD", na=False)] if not hits.empty else hits
-    # why did reconnecting Wi-Fi help for a while: something reset the default route, then the
-    # culprit wrote its own again
-    if not adds.empty and not ev.empty:
-        t_add = adds["time"].iloc[0]
-        others = ev[(ev["time"] < t_add) & ~ev.index.isin(hits.index)]
-        if len(others):
-            o = others.iloc[-1]
+    hits = _writer_events(s)
+    adds = _adds(hits)
+    key = _key_event(s)
+    # why did reconnecting Wi-Fi help for a while: a default on another interface was written
+    # (the reconnect), then the culprit's route was added on top again
+    if key is not None and not ev.empty and _adds(hits).shape[0]:
+        t_add = key["time"]
+        culprit_ifs = {s.label(n) for n in s.chain_nodes("interface")}
+        before = _adds(ev[(ev["time"] < t_add) & ~ev.index.isin(hits.index)])
+        before = before[before["target"].astype(str) == "default"] if not before.empty else before
+        if not before.empty and "summary" in before:
+            before = before[~before["summary"].astype(str).apply(lambda x: any(i in x.split() for i in culprit_ifs))]
+        if len(before):
+            o = before.iloc[-1]
             gap = (pd.Timestamp(t_add) - pd.Timestamp(o["time"])).total_seconds()
             qs.append(("q.reconnect", s.f("q.reconnect_a", t1=s.c(s.when(o["time"])), ev=s.c(o["kind"]),
-                                          target=s.c(o["target"]), t2=s.c(s.when(t_add)),
-                                          gap=int(gap), product=s.c(_product(s) or adds["actor"].iloc[0]))))
+                                          target=s.c(_s(o["summary"]).removeprefix(_s(o["kind"])).strip()),
+                                          t2=s.c(s.when(t_add)), gap=int(gap),
+                                          product=s.c(_product(s) or key.get("actor")))))
     if len(adds) >= 2:
-        qs.append(("q.comes_back", s.f("q.comes_back_a", n=len(adds), actor=s.c(adds["actor"].iloc[0]))))
-    if not adds.empty and s.chain_nodes("process"):
-        name = _s(adds["actor"].iloc[0]).split(" ")[0]
+        qs.append(("q.comes_back", s.f("q.comes_back_a", n=len(adds), actor=_writer(s, adds.iloc[0].to_dict()))))
+    if key is not None and s.chain_nodes("process"):
+        name = _s(key.get("actor")).split(" ")[0]
         if name in SYSTEM_WRITERS:
-            qs.append(("q.proxy", s.f("q.proxy_a", actor=s.c(adds["actor"].iloc[0]),
+            qs.append(("q.proxy", s.f("q.proxy_a", actor=s.c(key.get("actor")),
                                       pid=s.c(s.chain_nodes("process")[0].split(":", 1)[1]))))
     stats = _ping_stats(s)
     gw = _s(s.bundle.manifest.get("default_gateway"))
@@ -748,8 +911,15 @@ def appendix(s: Story) -> Section:
     cited = [(f, e) for f in s.findings for e in f.evidence]
     if cited:
         blocks.append(_h(3, s.t("appendix.raw")))
-        for f, e in cited[:40]:
-            q = s.quote(e.file, [e.line], time=e.timestamp) if e.line else None
+        seen: set = set()
+        for f, e in cited:
+            if (e.file, e.line) in seen:
+                continue
+            seen.add((e.file, e.line))
+            if len(seen) > 40:
+                break
+            block = "monitor" if e.file == MONITOR_FILE else None
+            q = s.quote(e.file, [e.line], time=e.timestamp, block=block) if e.line else None
             blocks.append(q or {"type": "evidence", "command": s.r(s.command_line(e.file)), "file": e.file,
                                 "line": e.line, "time": s.when(e.timestamp) if e.timestamp else "",
                                 "text": s.r(e.text)})
