@@ -30,10 +30,10 @@ ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "build"
 
 _CHILD_PRELUDE = (
-    "import resource, sys, gc; import pandas, numpy, nettrace, nettrace.bundle; "
-    "from nettrace.parsers import route_monitor, lsof, netstat_routes, ifconfig, ps; "
+    "import resource, sys, gc\nimport pandas, numpy, nettrace, nettrace.bundle\n"
+    "from nettrace.parsers import route_monitor, lsof, netstat_routes, ifconfig, ps\n"
 )
-_CHILD_END = "; gc.collect(); print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+_CHILD_END = "\ngc.collect()\nprint(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
 
 # parser module -> (bench input, jc parser or None)
 PARSERS = {
@@ -65,7 +65,9 @@ def line_pass(path: Path) -> None:
 def child_rss(code: str) -> int:
     """Peak RSS (bytes) of a fresh interpreter that imports pandas + nettrace and runs *code*."""
     out = subprocess.run([sys.executable, "-c", _CHILD_PRELUDE + code + _CHILD_END], cwd=ROOT,
-                         capture_output=True, text=True, check=True)
+                         capture_output=True, text=True)
+    if out.returncode:
+        raise RuntimeError(f"bench child failed: {out.stderr.strip()[-400:]}")
     return int(out.stdout.split()[-1]) * 1024
 
 
