@@ -1,22 +1,55 @@
-"""End to end: ``render_report`` on real bundles (papermill, kernel, HTML and Markdown).
+"""End to end: ``render_report`` on the real sample bundles (papermill, kernel, HTML, Markdown).
 
-Each bundle is rendered once per module. The seed-000 sample (``make samples``) must tell the
-ZeroTier story; without samples, a capture of the minimal fake-Mac scenario still proves the
-pipeline works.
+Every sample of ``data/samples/`` (``make samples``) is rendered once per test session by
+:func:`rendered` (shared with ``tests/test_browser.py``), two at a time. The seed-000 sample must
+tell the ZeroTier story in English and Chinese; healthy samples must read as healthy. Without
+samples, a capture of the minimal fake-Mac scenario still proves the pipeline works.
 """
 from __future__ import annotations
 
+import atexit
+import functools
+import multiprocessing
 import re
+import shutil
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import nbformat
 import pytest
 
-from nettrace.report.render import render_report
+from nettrace.report import doc
+from nettrace.report.render import collect_blocks, render_report
 from tests.conftest import SAMPLES, SCENARIOS
 
 pytestmark = pytest.mark.slow
 
-SAMPLE_000 = SAMPLES / "000-zerotier-loopback-default.tar.gz"
+SAMPLE_000 = "000-zerotier-loopback-default"
+HEALTHY = ("healthy-fulltunnel-vpn", "healthy-wifi-only")
+
+
+def sample_names() -> list[str]:
+    return sorted(p.name.removesuffix(".tar.gz") for p in SAMPLES.glob("*.tar.gz"))
+
+
+def _render(job: tuple[str, str, str]) -> dict:
+    bundle, out, lang = job
+    return render_report(bundle, out, lang=lang, formats=("html", "md"))
+
+
+@functools.cache
+def rendered() -> dict[tuple[str, str], dict]:
+    """``{(sample, lang): render_report(...) result}`` for every sample in English and seed 000
+    in Chinese, rendered once per process into a temporary folder."""
+    out = Path(tempfile.mkdtemp(prefix="nettrace-reports-"))
+    atexit.register(shutil.rmtree, out, True)
+    jobs = [(name, "en") for name in sample_names()]
+    if SAMPLE_000 in sample_names():
+        jobs.insert(1, (SAMPLE_000, "zh"))
+    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        results = pool.map(_render, [(str(SAMPLES / f"{n}.tar.gz"), str(out / n), lang) for n, lang in jobs])
+        return dict(zip(jobs, results))
 
 
 @pytest.fixture(scope="module")
@@ -30,11 +63,11 @@ def minimal_report(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def zerotier(tmp_path_factory):
-    if not SAMPLE_000.is_file():
+def zerotier():
+    if SAMPLE_000 not in sample_names():
         pytest.skip("data/samples/000-zerotier-loopback-default.tar.gz missing (run `make samples`)")
-    out = tmp_path_factory.mktemp("r000")
-    return {lang: render_report(SAMPLE_000, out, lang=lang) for lang in ("en", "zh")}
+    r = rendered()
+    return {"en": r[(SAMPLE_000, "en")], "zh": r[(SAMPLE_000, "zh")]}
 
 
 def _offline(html: str) -> None:
@@ -42,6 +75,22 @@ def _offline(html: str) -> None:
     assert not re.search(r"""(?:src|href)=["']?(?:https?:)?//""", html)
     assert not re.search(r"https?://", html)
     assert "/tmp/" not in html
+
+
+def _blocks(result: dict) -> list[dict]:
+    return collect_blocks(nbformat.read(result["ipynb"], as_version=4))
+
+
+def _prose(blocks: list[dict], skip: tuple[str, ...] = ()) -> list[str]:
+    """Every non-code piece of text the reader sees, block by block."""
+    out = []
+    for b in blocks:
+        groups = [b.get("spans", [])] + b.get("items", []) + b.get("header", []) + [
+            c for row in b.get("rows", []) for c in row] + [b.get("caption") or []]
+        text = " ".join(v for g in groups for k, v in g if k != "code")
+        if text.strip() and not any(s in text for s in skip):
+            out.append(text)
+    return out
 
 
 def test_minimal_pipeline(minimal_report):
@@ -58,17 +107,99 @@ def test_minimal_pipeline(minimal_report):
 def test_000_names_zerotier_pid_chain_monitor_and_lsof(zerotier):
     html = zerotier["en"]["html"].read_text(encoding="utf-8")
     _offline(html)
+    assert "<script src" not in html
     assert "ZeroTier" in html
-    assert re.search(r"647 → 535", html)
-    assert re.search(r"RTM_ADD: Add Route: len \d+, pid: 382", html)
+    assert "647 → 535" in html
+    assert "RTM_ADD: Add Route: len 176, pid: 382, seq 1954" in html      # the key event, not RTM_NEWADDR
     assert "-&gt; feth9868" in html
     assert html.count("data:image/png;base64,") == 3
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\t", html)        # capture prefixes stripped
+    assert "pid </code>" not in html and "`pid `" not in zerotier["en"]["md"].read_text(encoding="utf-8")
+
+
+def test_000_story_details(zerotier):
+    blocks = _blocks(zerotier["en"])
+    text = "\n".join(doc.plain(b.get("spans", [])) for b in blocks)
+    tldr = next(doc.plain(b["spans"]) for b in blocks if b["type"] == "quote")
+    assert tldr == ("TL;DR The default route points into a black hole (127.0.0.1 on feth4868); the culprit is "
+                    "ZeroTier (MacEthernetTapAgent, pid 647). To fix it, run "
+                    "sudo \"/Library/Application Support/ZeroTier/One/uninstall.sh\".")
+    assert ("The key event is the RTM_ADD at 2025-12-28 10:15:27 +0800 that put default → 127.0.0.1 "
+            "(feth4868) in place, written by configd (382)") in text
+    key = next(b for b in blocks if b["type"] == "evidence" and b["file"] == "stream/route_monitor.out")
+    assert key["line"] == 28 and key["text"].splitlines()[1].startswith("RTM_ADD: Add Route: len 176, pid: 382, seq 1954")
+    events = next(b for b in blocks if b["type"] == "table" and doc.plain(b["header"][-1]) == "Written by")
+    writers = [doc.plain(r[3]) for r in events["rows"]]
+    assert writers == ["the kernel", "configd (382)", "the kernel", "configd (382)", "configd (382)", "configd (382)"]
+    assert ("The executable /Library/Application Support/ZeroTier/One/MacEthernetTapAgent belongs to ZeroTier."
+            in text)
+    appendix = [(b["file"], b["line"]) for b in blocks[[b.get("id") for b in blocks].index("appendix"):]
+                if b["type"] == "evidence"]
+    assert len(appendix) == len(set(appendix)) == 11                      # each cited line once
 
 
 def test_000_chinese(zerotier):
     html = zerotier["zh"]["html"].read_text(encoding="utf-8")
     _offline(html)
     assert '<html lang="zh-CN">' in html and "根本原因" in html and "ZeroTier" in html
+    assert "647 → 535" in html and "pid: 382, seq 1954" in html and "-&gt; feth9868" in html
     assert html.count("data:image/png;base64,") == 3
     md = Path(zerotier["zh"]["md"]).read_text(encoding="utf-8")
     assert "image:\n  path: \"postmortem.zh-culprit-chain.png\"" in md
+
+
+ENGLISH = re.compile(r"[A-Za-z]{2,}(?:[ ,;:'’-]+[A-Za-z]{2,}){2,}")   # three English words in a row
+
+
+def test_000_chinese_story_sentences_have_no_english(zerotier):
+    """The report's own sentences (not the findings' and products' texts it quotes)."""
+    blocks = _blocks(zerotier["zh"])
+    quoted = [x for f in _findings(SAMPLE_000) for x in (f.summary("zh"), f.title("zh"))]
+    prose = [p for p in _prose(blocks) if not any(q[:12] in p for q in quoted)]
+    prose = [p for p in prose if "[会修改系统]" not in p and "[只读]" not in p]
+    english = [m.group(0) for p in prose for m in ENGLISH.finditer(p)]
+    assert english == [], english
+
+
+@pytest.mark.xfail(reason="findings/products texts still English in zh: the culprit chain in the "
+                          "default-route-black-hole summary and products.json advice (not report data)",
+                   strict=False)
+def test_000_chinese_narrative_has_no_english(zerotier):
+    english = [m.group(0) for p in _prose(_blocks(zerotier["zh"])) for m in ENGLISH.finditer(p)]
+    assert english == [], english
+
+
+@functools.cache
+def _findings(name: str):
+    import nettrace
+
+    return tuple(nettrace.load(SAMPLES / f"{name}.tar.gz").findings())
+
+
+@pytest.mark.parametrize("name", HEALTHY)
+def test_healthy_samples_read_as_healthy(name):
+    if name not in sample_names():
+        pytest.skip(f"data/samples/{name}.tar.gz missing (run `make samples`)")
+    r = rendered()[(name, "en")]
+    html = r["html"].read_text(encoding="utf-8")
+    _offline(html)
+    blocks = _blocks(r)
+    text = "\n".join(doc.plain(b.get("spans", [])) for b in blocks)
+    assert "nothing wrong found" in blocks[1]["spans"][0][1]
+    assert "shows a healthy network" in text and "names no culprit" in text and "Nothing needs fixing." in text
+    assert "culprit is" not in text and "The key event" not in text
+    assert not any(b["type"] == "figure" and b["name"] == "culprit-chain" for b in blocks)
+    heads = [doc.plain(b["spans"]) for b in blocks if b["type"] == "h"]
+    assert "3. The interface and its owner" not in heads and "Questions you may have" not in heads
+    assert html.count("data:image/png;base64,") == 2
+
+
+def test_every_sample_renders_without_placeholders():
+    names = sample_names()
+    if not names:
+        pytest.skip("no samples (run `make samples`)")
+    for (name, lang), r in rendered().items():
+        md = r["md"].read_text(encoding="utf-8")
+        assert not re.search(r"\{[a-z_]+\}", md), (name, lang)             # no unfilled catalog field
+        assert "`?`" not in md and "`pid `" not in md and "nan" not in md.split(), (name, lang)
+        assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\t", md), (name, lang)

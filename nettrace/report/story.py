@@ -342,11 +342,12 @@ def tldr(s: Story) -> list:
     else:
         spans = s.f("tldr.cause_unknown", finding=s.main.title(s.lang))
     r = _first_remedy(s)
+    gap = [text("" if s.lang == "zh" else " ")]
     if r is not None:
         if _is_command(r):
-            spans += [text(" ")] + s.f("tldr.fix", command=s.c(r.command))
+            spans += gap + s.f("tldr.fix", command=s.c(r.command))
         else:
-            spans += [text(" ")] + s.f("tldr.fix_advice", advice=s.r(r.command.rstrip(".。")))
+            spans += gap + s.f("tldr.fix_advice", advice=s.r(r.command.rstrip(".。")))
     return doc._merge(spans)
 
 
