@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SAMPLES, SCENARIOS
+from tests.conftest import ROOT, SCENARIOS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -44,23 +44,17 @@ def chromium():
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory):
+    """Every sample's HTML (and seed 000 in Chinese), rendered once per session with the e2e tests."""
+    from tests.test_report_e2e import rendered, sample_names
+
+    if sample_names():
+        return {name + (f".{lang}" if lang != "en" else ""): r["html"] for (name, lang), r in rendered().items()}
     from nettrace.report.render import render_report
+    from tests.fakemac.harness import run_capture
 
     out = tmp_path_factory.mktemp("browser")
-    bundles = sorted(SAMPLES.glob("*.tar.gz"))
-    if not bundles:  # no samples yet: a capture of the minimal scenario
-        from tests.fakemac.harness import run_capture
-
-        cap = run_capture(SCENARIOS / "minimal", args=["--duration", "2"], workdir=out)
-        bundles = [cap.bundle_path]
-    result = {}
-    for b in bundles:
-        name = b.name.removesuffix(".tar.gz")
-        result[name] = render_report(b, out / name, formats=("html",))["html"]
-    if (SAMPLES / "000-zerotier-loopback-default.tar.gz").is_file():
-        result["000-zerotier-loopback-default.zh"] = render_report(
-            SAMPLES / "000-zerotier-loopback-default.tar.gz", out / "000zh", lang="zh", formats=("html",))["html"]
-    return result
+    cap = run_capture(SCENARIOS / "minimal", args=["--duration", "2"], workdir=out)  # no samples yet
+    return {"minimal": render_report(cap.bundle_path, out / "minimal", formats=("html",))["html"]}
 
 
 def test_reports_render_without_console_errors(chromium, reports, tmp_path):

@@ -112,10 +112,11 @@ def connectivity_figure(timeline: pd.DataFrame, lang: str = "en", tz: str | None
                        linewidths=2)
             ax.scatter(rows.loc[~ok, "time"], [i] * int((~ok).sum()), marker="x", s=36, color=_BAD,
                        linewidths=1.5)
-        writers = list(dict.fromkeys(events["actor"].fillna("?").astype(str)))
+        kernel = _l("kernel", lang)  # RTM_IFINFO, RTM_NEWADDR: no pid, the kernel reports them
+        writers = list(dict.fromkeys(events["actor"].fillna(kernel).astype(str)))
         colors = {w: _WRITER_COLORS[n % len(_WRITER_COLORS)] for n, w in enumerate(writers)}
         for _, ev in events.iterrows():
-            w = "?" if pd.isna(ev["actor"]) else str(ev["actor"])
+            w = kernel if pd.isna(ev["actor"]) else str(ev["actor"])
             ax.axvline(ev["time"], color=colors[w], alpha=0.75, linewidth=1.4,
                        linestyle="-" if "ADD" in str(ev["kind"]) else "--")
         ax.set_yticks(range(len(targets)))
