@@ -1,7 +1,8 @@
 """Headless Chromium opens every HTML report offline: no console errors, a screenshot each.
 
 Chromium comes from ``/usr/bin/chromium``; when it is missing and the tests run as root, the setup
-installs it with ``apt-get install -y chromium``, else the tests skip and say why. Screenshots go
+installs it with ``apt-get install -y chromium`` (and ``fonts-noto-cjk`` when no CJK font is there, so
+the Chinese report shows no empty boxes), else the tests skip and say why. Screenshots go
 to ``build/screenshots/<report>.png``.
 """
 from __future__ import annotations
@@ -37,9 +38,20 @@ def _chromium() -> str:
     return "/usr/bin/chromium"
 
 
+def _cjk_fonts() -> None:
+    """Chinese reports need a CJK font; install Noto CJK when root and none is there."""
+    has = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True) if shutil.which("fc-list") else None
+    if (has is None or has.stdout.strip()) or os.geteuid() != 0:
+        return
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run(["apt-get", "install", "-y", "-q", "fonts-noto-cjk"], capture_output=True, env=env, timeout=900)
+
+
 @pytest.fixture(scope="module")
 def chromium():
-    return _chromium()
+    found = _chromium()
+    _cjk_fonts()
+    return found
 
 
 @pytest.fixture(scope="module")
