@@ -355,7 +355,46 @@ def _read_manifest(members: dict[str, _Member], warn) -> tuple[dict, bool]:
         warn("manifest.json", "has no command list; metadata inferred from file names")
         manifest["commands"] = []
     manifest["commands"] = [c for c in manifest["commands"] if isinstance(c, dict)]
+    _drop_wrong_types(manifest, _MANIFEST_TYPES, "", warn)
+    for i, c in enumerate(manifest["commands"]):
+        _drop_wrong_types(c, _COMMAND_TYPES, f"commands[{i}].", warn)
+    if isinstance(manifest.get("macos"), dict):
+        _drop_wrong_types(manifest["macos"], dict.fromkeys(("product_name", "product_version", "build_version"), str),
+                          "macos.", warn)
     return manifest, True
+
+
+# The types the analysis may rely on for manifest fields (docs/bundle-format.md); a field of any
+# other type (a lying or damaged manifest) is dropped with a warning, as if it were absent.
+_MANIFEST_TYPES = {
+    "capture_version": str, "host": str, "macos": dict, "started_at": "time", "ended_at": "time",
+    "timezone": str, "uid": int, "user": str, "root": bool, "interrupted": bool, "default_gateway": str,
+    "flags": dict,
+}
+_COMMAND_TYPES = {
+    "name": str, "kind": str, "phase": str, "seq": int, "target": str, "as": str, "argv": list, "output": str,
+    "stderr": str, "started_at": "time", "ended_at": "time", "exit_code": int, "timed_out": bool,
+    "truncated": bool, "bytes": int, "sha256": str, "stderr_bytes": int, "stderr_sha256": str, "skipped": str,
+}
+
+
+def _type_ok(value, want) -> bool:
+    if value is None:
+        return True
+    if want == "time":
+        return isinstance(value, str) and _utc(value) is not None
+    if want is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if want is list:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    return isinstance(value, want)
+
+
+def _drop_wrong_types(obj: dict, types: dict, where: str, warn) -> None:
+    for key, want in types.items():
+        if key in obj and not _type_ok(obj[key], want):
+            warn("manifest.json", f"{where}{key} has the wrong type ({type(obj[key]).__name__}); ignored")
+            del obj[key]
 
 
 def _infer_entry(file: str) -> dict | None:
