@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     result = render_report(args.bundle, out, lang=args.lang, formats=args.format, title=args.title,
                            author=args.author, incident_start=args.incident_start,
                            incident_end=args.incident_end, redact=args.redact)
-    for key in ("html", "md", "ipynb"):
+    for key in ("ipynb", "md", "html"):  # the page to open comes last (``make demo``)
         if key in result:
             print(result[key])
     return 0
