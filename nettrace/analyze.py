@@ -61,7 +61,8 @@ def as_text(bundle, findings, lang: str = "en") -> str:
                 lines.append(f"    {e.file}:{e.line if e.line is not None else '-'}{when}  {e.text}")
             for r in f.remedy:
                 tag = t("changes_system.yes" if r.changes_system else "changes_system.no", lang)
-                lines.append(f"    $ {r.command}   ({tag}) {t(r.why, lang, **r.params)}")
+                lead = f"$ {r.command}   " if r.command else "→ "
+                lines.append(f"    {lead}({tag}) {r.text(lang)}")
     if len(bundle.warnings):
         lines.append("")
         lines.append(t("analyze.warnings", lang, n=len(bundle.warnings)))
@@ -84,7 +85,8 @@ def as_markdown(bundle, findings, lang: str = "en") -> str:
             out.append(f"- {_code(f'{e.file}:{e.line}')} {_code(e.text)}")
         for r in f.remedy:
             tag = t("changes_system.yes" if r.changes_system else "changes_system.no", lang)
-            out.append(f"- {_code(r.command)} ({md_escape(tag)}) {md_escape(t(r.why, lang, **r.params))}")
+            lead = f"{_code(r.command)} " if r.command else ""
+            out.append(f"- {lead}({md_escape(tag)}) {md_escape(r.text(lang))}")
         out.append("")
     return "\n".join(out) + "\n"
 

@@ -46,9 +46,15 @@ class Remedy:
     why: str
     params: dict = field(default_factory=dict)
 
+    def rendered_params(self, lang: str) -> dict:
+        return {k: (v.get(lang, v.get("en")) if isinstance(v, dict) and "en" in v else v) for k, v in self.params.items()}
+
+    def text(self, lang: str = "en") -> str:
+        """The reason (and, for advice without a command, the advice itself) in *lang*."""
+        return t(self.why, lang, **self.rendered_params(lang))
+
     def to_dict(self, lang: str = "en") -> dict:
-        return {"command": self.command, "changes_system": self.changes_system,
-                "why": t(self.why, lang, **self.params)}
+        return {"command": self.command, "changes_system": self.changes_system, "why": self.text(lang)}
 
 
 @dataclass(frozen=True)
@@ -83,7 +89,8 @@ class Finding:
             raise ValueError(f"severity {self.severity!r} not in {SEVERITIES}")
 
     def _params(self, lang: str) -> dict:
-        p = dict(self.params)
+        # a parameter may be localized itself: {"en": ..., "zh": ...} (e.g. a culprit-chain sentence)
+        p = {k: (v.get(lang, v.get("en")) if isinstance(v, dict) and "en" in v else v) for k, v in self.params.items()}
         if self.culprit is not None:
             p.setdefault("culprit", self.culprit.label())
         return p

@@ -217,7 +217,7 @@ def build_graph(bundle) -> nx.MultiDiGraph:
     for n, a in nodes.items():
         if a["kind"] == "route":
             rr = a["row"]
-            end_routes.setdefault((rr.get("cidr"), rr.get("netif")), []).append(n)
+            end_routes.setdefault((rr.get("cidr"), rr.get("netif"), rr.get("ifscope") is True), []).append(n)
     for i, r in enumerate(_records(ev)):
         enode = node_id("event", i)
         add(enode, "event", f"{r.get('type')} ({r.get('pid')})", r, type=r.get("type"), pid=r.get("pid"))
@@ -225,7 +225,8 @@ def build_graph(bundle) -> nx.MultiDiGraph:
             edge(enode, node_id("process", int(r["pid"])), "wrote")
         cidr = _event_cidr(r)
         if cidr and r.get("interface"):
-            for rnode in end_routes.get((cidr, r["interface"]), []):
+            scoped = r.get("ifscope") is not None or "IFSCOPE" in (r.get("flags") or [])
+            for rnode in end_routes.get((cidr, r["interface"], scoped), []):
                 edge(enode, rnode, "affects")
         if r.get("interface"):
             edge(enode, node_id("interface", r["interface"]), "affects")

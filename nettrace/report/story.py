@@ -347,7 +347,8 @@ def tldr(s: Story) -> list:
         if _is_command(r):
             spans += gap + s.f("tldr.fix", command=s.c(r.command))
         else:
-            spans += gap + s.f("tldr.fix_advice", advice=s.r(r.command.rstrip(".。")))
+            advice = r.command or r.rendered_params(s.lang).get("advice") or r.text(s.lang)
+            spans += gap + s.f("tldr.fix_advice", advice=s.r(str(advice).rstrip(".。")))
     return doc._merge(spans)
 
 
@@ -820,9 +821,10 @@ def fix(s: Story) -> Section:
     seen, items = set(), []
     for f in s.problems:
         for r in f.remedy:
-            if r.command in seen:
+            key = r.command or r.text(s.lang)
+            if key in seen:
                 continue
-            seen.add(r.command)
+            seen.add(key)
             items.append(r)
     if not items:
         blocks.append(_p(s.f("fix.none")))

@@ -69,6 +69,7 @@ def address_confusion(ctx: Context):
             remedy=[Remedy("scutil --nwi", False, "remedy.nwi"),
                     Remedy(f"ifconfig {vrow['interface']}", False, "remedy.ifconfig_one",
                            {"interface": vrow["interface"]}),
-                    Remedy(f"spring.cloud.inetutils.preferred-networks={primary_addr or '-'}", True,
-                           "remedy.pin_address", {"primary": primary_addr or "-"})]))
+                    Remedy(f"lsof -nP -i@{vrow['address']}", False, "remedy.lsof_address",
+                           {"address": vrow["address"]}),
+                    Remedy("", True, "remedy.pin_address", {"primary": primary_addr or "-"})]))
     return findings

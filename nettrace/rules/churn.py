@@ -30,7 +30,12 @@ def loss_windows(pings: pd.DataFrame) -> pd.DataFrame:
 def _key(ev: pd.DataFrame) -> pd.Series:
     dst = ev["dst"].fillna("?").astype(str)
     where = ev["interface"].astype("object").fillna(ev["gateway"].astype("object")).fillna("?").astype(str)
-    return dst + " on " + where
+    return dst + "\t" + where
+
+
+def _route_text(key: str) -> dict:
+    dst, where = key.split("\t", 1)
+    return {"en": f"{dst} on {where}", "zh": f"{where} 上的 {dst}"}
 
 
 @rule("route-churn", requires=["route_events"], optional=["pings", "processes"])
@@ -76,12 +81,12 @@ def route_churn(ctx: Context):
             if e:
                 evidence.append(e)
         evidence += [e for e in chain_evidence(ctx, chain)[1:] if e not in evidence] if chain else []
-        is_default = str(key).startswith("default ")
+        is_default = str(key).startswith("default\t")
         severity = "critical" if (matched and is_default) else "warning"
         span = (times.max() - times.min()) if len(times) > 1 else pd.Timedelta(0)
         findings.append(Finding(
             "route-churn", severity,
-            params={"route": key, "adds": adds, "deletes": deletes, "writers": ", ".join(writer_names) or "-",
+            params={"route": _route_text(key), "adds": adds, "deletes": deletes, "writers": ", ".join(writer_names) or "-",
                     "seconds": int(span.total_seconds()), "loss_windows": len(matched),
                     "product": culprit.product if culprit and culprit.product else "-"},
             culprit=culprit, evidence=evidence, chain=chain.nodes if chain else [],

@@ -10,6 +10,7 @@ import pandas as pd
 from nettrace import graph as g
 from nettrace import products as prod
 from nettrace.findings import Finding, Remedy
+from nettrace.i18n import LANGS
 from nettrace.rules import Context, rule
 
 VIRTUAL_KINDS = {"utun", "feth", "bridge", "gif", "stf", "ipsec", "ppp", "other", "vmenet"}
@@ -90,8 +91,9 @@ def remedy_for(ctx: Context, chain: g.Chain) -> list[Remedy]:
     if product:
         entry = next((e for e in prod.products() if e["name"] == product), None)
         if entry and (entry.get("command") or entry.get("remove")):
-            out.append(Remedy(entry.get("command") or entry["remove"], True, "remedy.product",
-                              {"product": product, "advice": entry.get("remove", "")}))
+            advice = {"en": entry.get("remove", ""), "zh": entry.get("remove_zh") or entry.get("remove", "")}
+            # a GUI product has no command: the remedy is the advice itself (command left empty)
+            out.append(Remedy(entry.get("command", ""), True, "remedy.product", {"product": product, "advice": advice}))
     return out
 
 
@@ -161,7 +163,7 @@ def default_route_hijacked(ctx: Context):
             "destination": top["destination"],
             "physical": physical.iloc[0]["netif"] if len(physical) else "-",
             "physical_gateway": physical.iloc[0]["gateway"] if len(physical) else "-",
-            "writers": ", ".join(wnames) or "-", "chain": chain.sentence("en"),
+            "writers": ", ".join(wnames) or "-", "chain": {lang: chain.sentence(lang) for lang in LANGS},
             "reason": hole or "virtual",
         }
         remedy = remedy_for(ctx, chain) + [
