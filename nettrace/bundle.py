@@ -34,6 +34,7 @@ import stat
 import tarfile
 import zlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime, timedelta, timezone
 from pathlib import Path, PurePosixPath
 
@@ -121,23 +122,24 @@ class Bundle:
 
     def latest(self, name: str) -> pd.DataFrame:
         """Rows of the most recent snapshot of frame *name* (end, else last periodic, else start)."""
-        df = self.frame(name)
-        if df.empty or df["snapshot"].isna().all():
-            return df
-        order = {"start": 0, "end": 10**9}
-        snaps = df["snapshot"].dropna().unique()
-        best = max(snaps, key=lambda s: order.get(s, _periodic_no(s)))
-        return df[df["snapshot"] == best].reset_index(drop=True)
+        return self._pick(name, last=True)
 
     def earliest(self, name: str) -> pd.DataFrame:
         """Rows of the first snapshot of frame *name* (start, else first periodic)."""
+        return self._pick(name, last=False)
+
+    def _pick(self, name: str, last: bool) -> pd.DataFrame:
+        key = ("pick", name, last)
+        if key in self._cache:
+            return self._cache[key]
         df = self.frame(name)
-        if df.empty or df["snapshot"].isna().all():
-            return df
-        order = {"start": -1, "end": 10**9}
-        snaps = df["snapshot"].dropna().unique()
-        best = min(snaps, key=lambda s: order.get(s, _periodic_no(s)))
-        return df[df["snapshot"] == best].reset_index(drop=True)
+        if not (df.empty or df["snapshot"].isna().all()):
+            order = {"start": -1, "end": 10**9}
+            snaps = df["snapshot"].dropna().unique()
+            pick = (max if last else min)(snaps, key=lambda s: order.get(s, _periodic_no(s)))
+            df = df[df["snapshot"] == pick].reset_index(drop=True)
+        self._cache[key] = df
+        return df
 
     def graph(self):
         """The evidence graph (networkx.MultiDiGraph), built once."""
@@ -192,6 +194,7 @@ def _strip_prefix(text: str) -> str:
     return _PREFIX_RE.sub("", text, count=1)
 
 
+@lru_cache(maxsize=None)
 def _empty_frame(name: str) -> pd.DataFrame:
     from nettrace.parsers import PARSER_NAMES
 

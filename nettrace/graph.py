@@ -48,6 +48,9 @@ __all__ = ["build_graph", "Chain", "owner", "writers", "culprit_chain", "default
            "node_id", "culprit_of"]
 
 ROUTE_SNAPSHOTS = ("start", "end")
+# what an event node keeps of its row (a long route-monitor stream has many events)
+EVENT_COLUMNS = ["time", "type", "pid", "seq", "errno", "flags", "ifscope", "dst", "gateway", "netmask", "ifp",
+                 "ifa", "index", "interface", "file", "line", "captured_at"]
 
 
 def node_id(kind: str, key) -> str:
@@ -65,9 +68,11 @@ def _isna(v) -> bool:
         return False
 
 
-def _records(df: pd.DataFrame) -> list[dict]:
+def _records(df: pd.DataFrame, columns: list[str] | None = None) -> list[dict]:
     if df.empty:
         return []
+    if columns is not None:
+        df = df[[c for c in columns if c in df.columns]]
     recs = df.to_dict("records")
     for r in recs:
         for k, v in r.items():
@@ -218,7 +223,7 @@ def build_graph(bundle) -> nx.MultiDiGraph:
         if a["kind"] == "route":
             rr = a["row"]
             end_routes.setdefault((rr.get("cidr"), rr.get("netif"), rr.get("ifscope") is True), []).append(n)
-    for i, r in enumerate(_records(ev)):
+    for i, r in enumerate(_records(ev, EVENT_COLUMNS)):
         enode = node_id("event", i)
         add(enode, "event", f"{r.get('type')} ({r.get('pid')})", r, type=r.get("type"), pid=r.get("pid"))
         if r.get("pid") is not None:

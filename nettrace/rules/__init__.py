@@ -119,8 +119,10 @@ class Context:
         return self._cache["nets"]
 
     def local_addresses(self) -> set[str]:
-        addrs = self.bundle.frame("addresses")
-        return set(addrs["address"].dropna().astype(str)) if len(addrs) else set()
+        if "local_addresses" not in self._cache:
+            addrs = self.bundle.frame("addresses")
+            self._cache["local_addresses"] = set(addrs["address"].dropna().astype(str)) if len(addrs) else set()
+        return self._cache["local_addresses"]
 
     def on_local_subnet(self, ip: str) -> bool:
         try:
@@ -130,8 +132,10 @@ class Context:
         return any(addr in n for n in self.local_networks() if n.prefixlen < n.max_prefixlen)
 
     def interface_exists(self, name: str) -> bool:
-        ifs = self.bundle.latest("interfaces")
-        return bool(len(ifs)) and name in set(ifs["name"])
+        if "if_names" not in self._cache:
+            ifs = self.bundle.latest("interfaces")
+            self._cache["if_names"] = set(ifs["name"].dropna()) if len(ifs) else set()
+        return name in self._cache["if_names"]
 
     def internet_route(self, family: str = "inet"):
         """The route an unscoped lookup of a public address takes (longest prefix, then rank).

@@ -45,14 +45,17 @@ def route_churn(ctx: Context):
     if changes.empty:
         return []
     changes["key"] = _key(changes)
+    # count per route first (vectorised); only churning routes get the per-route work below
+    counts = pd.crosstab(changes["key"], changes["type"]).reindex(columns=list(CHANGE_TYPES), fill_value=0)
+    adds_n, dels_n, chg_n = counts["RTM_ADD"], counts["RTM_DELETE"], counts["RTM_CHANGE"]
+    churning = counts.index[((adds_n >= 2) & (dels_n >= 1)) | ((adds_n + dels_n + chg_n >= 4) & (adds_n > 0) & (dels_n > 0))]
+    if churning.empty:
+        return []
+    changes = changes[changes["key"].isin(set(churning))]
     findings = []
     windows = loss_windows(ctx.frame("pings"))
     for key, grp in changes.groupby("key", sort=False):
-        adds = int((grp["type"] == "RTM_ADD").sum())
-        deletes = int((grp["type"] == "RTM_DELETE").sum())
-        if not (adds >= 2 and deletes >= 1) and not (adds + deletes + (grp["type"] == "RTM_CHANGE").sum() >= 4
-                                                     and adds and deletes):
-            continue
+        adds, deletes = int(adds_n[key]), int(dels_n[key])
         pids = [int(p) for p in grp["pid"].dropna().unique()]
         writer_names = []
         for pid in pids:
