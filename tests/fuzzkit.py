@@ -100,7 +100,7 @@ def truncated(draw, text: str) -> str:
 def _mutate_once(draw, text: str) -> str:
     lines = text.splitlines(keepends=True) or [""]
     op = draw(st.sampled_from(("delete", "duplicate", "swap", "chars", "garbage", "crlf", "tabs", "long",
-                               "prefix", "nul")))
+                               "prefix", "nul", "digits")))
     i = draw(st.integers(0, len(lines) - 1))
     if op == "delete":
         del lines[i:i + draw(st.integers(1, 5))]
@@ -135,6 +135,8 @@ def _mutate_once(draw, text: str) -> str:
         lines[i] = body * draw(st.integers(2, max(2, 20_000 // len(body)))) + "\n"
     elif op == "prefix":
         return "".join(STREAM_PREFIX + ln for ln in lines)
+    elif op == "digits":  # str.isdigit() is True for these, int() refuses them
+        lines[i] = re.sub(r"\d", lambda m: "²" if m[0] in "02468" else "¹", lines[i], count=draw(st.integers(1, 3)))
     else:
         lines[i] = lines[i].replace(" ", "\x00", 1)
     return "".join(lines)

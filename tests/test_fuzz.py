@@ -250,3 +250,24 @@ def test_manifest_fields_of_the_wrong_type_are_ignored(tmp_path):
     assert {"macos has the wrong type (str); ignored", "commands[0].name has the wrong type (list); ignored",
             "commands[1].bytes has the wrong type (str); ignored"} <= messages
     assert len(b.timeline()) and b.findings()[0].culprit.product == "ZeroTier"
+
+
+# Regressions found by the fuzzer: str.isdigit() is True for "¹"/"²", which int() refuses; a
+# whitespace-only stream. Each input once raised out of parse().
+FOUND = [
+    ("dig", ";; Query time: ² msec\n"),
+    ("ndp", "Neighbor Linklayer Address Netif Expire St Flgs Prbs\nfe80::1%en0 0:1:2:3:4:5 en0 23h59m58s S R ¹\n"),
+    ("scutil_dns", "DNS configuration\n\nresolver #1\n  search_order : ¹\n"),
+    ("ps", "¹ 0 0 root Sun Dec 28 09:41:07 2025 x\n"),
+    ("lsof", "COMMAND    PID            USER  FD   TYPE             DEVICE SIZE/OFF                NODE NAME\n"
+             "launchd      ¹            root cwd    DIR               1,17      640                   2 /\n"),
+    ("netstat_routes", "Internet:\nDestination Gateway Flags Netif Expire\n¹0.68/16 link#15 UCS en0 !\n"),
+    ("route_monitor", " "),
+    ("route_monitor", "got message of size ¹"),
+    ("route_monitor", "RTM_: len ¹"),
+]
+
+
+@pytest.mark.parametrize("name,text", FOUND, ids=[f"{n}-{i}" for i, (n, _) in enumerate(FOUND)])
+def test_fuzz_regressions(name, text):
+    check_parse(name, text)

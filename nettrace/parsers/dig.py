@@ -114,7 +114,7 @@ def parse(text: str, warnings: list | None = None) -> dict[str, pd.DataFrame]:
             elif line.startswith(";; Query time:"):
                 q = q or new_query(n)
                 digits = line.split(":", 1)[1].split()
-                q["query_time_ms"] = int(digits[0]) if digits and digits[0].isdigit() else None
+                q["query_time_ms"] = int(digits[0]) if digits and digits[0].isdecimal() else None
             elif line.startswith(";; SERVER:"):
                 q = q or new_query(n)
                 q["server"] = line.split(":", 1)[1].strip().split("#")[0]

@@ -53,7 +53,7 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
             continue
         addr, _, scope = f[0].partition("%")
         extra = f[5:]
-        prbs = int(extra.pop()) if extra and extra[-1].isdigit() else None
+        prbs = int(extra.pop()) if extra and extra[-1].isdecimal() else None
         cols["neighbor"].append(addr)
         cols["scope"].append(scope or None)
         cols["linklayer"].append(None if f[1] == "(incomplete)" else f[1])

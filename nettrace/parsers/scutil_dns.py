@@ -145,7 +145,7 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
         elif key in _SCALAR:
             current[key] = value
         elif key in _INTEGER:
-            if value.isdigit():
+            if value.isdecimal():
                 current[key] = int(value)
             else:
                 warn(warnings, n, f"scutil_dns: {key} is not a number: {value!r}")
