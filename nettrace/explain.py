@@ -24,6 +24,7 @@ def add_arguments(p) -> None:
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--lang", choices=LANGS, default="en")
     p.add_argument("-o", "--output", metavar="FILE")
+    p.add_argument("--figure", metavar="PNG", help="also draw the chain (matplotlib, no Graphviz) into PNG")
 
 
 def find_route(G, dest: str | None) -> str | None:
@@ -55,6 +56,13 @@ def run(args) -> int:
                             + " (`nettrace analyze` lists what the bundle has)")
     chain = g.culprit_chain(G, target)
     culprit = g.culprit_of(G, chain)
+    if args.figure:
+        from nettrace.report.figures import draw_chain
+
+        try:
+            draw_chain(G, chain, args.lang).savefig(args.figure, dpi=150, bbox_inches="tight")
+        except OSError as exc:
+            raise NettraceError(f"cannot write {args.figure}: {exc.strerror or exc}") from None
     with output(args.output) as fh:
         if args.format == "json":
             data = {"target": target, "chain": chain.to_dict(), "sentence": chain.sentence(args.lang),
@@ -67,4 +75,6 @@ def run(args) -> int:
                 row = G.nodes[n].get("row") or {}
                 where = f"   ({row['file']}:{row['line']})" if row.get("file") else ""
                 fh.write(f"  {n.split(':', 1)[0]:<10} {label}{where}\n")
+    if args.figure:
+        print(args.figure)
     return 0

@@ -32,7 +32,7 @@ def test_timeline_of_logs_and_probes():
     assert set(probes["actor"]) <= {"user", "root"} and len(probes) > 0
 
 
-def test_explain_json_gives_the_chain(capsys):
+def test_explain_json_gives_the_chain(capsys, tmp_path):
     assert main(["explain", S000, "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert [n["id"] for n in out["chain"]["nodes"]][-3:] == ["process:647", "process:535", "product:ZeroTier"]
@@ -41,6 +41,10 @@ def test_explain_json_gives_the_chain(capsys):
                               "product": "ZeroTier"}
     assert main(["explain", S000, "--interface", "feth9868"]) == 0
     assert "held by MacEthernetTapAgent (647)" in capsys.readouterr().out
+    png = tmp_path / "chain.png"
+    assert main(["explain", S000, "--figure", str(png)]) == 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
+    assert capsys.readouterr().out.rstrip().endswith(str(png))
     assert main(["explain", S000, "--route", "203.0.113.0/24"]) == 1
     assert "not in this bundle" in capsys.readouterr().err
 
