@@ -395,6 +395,8 @@ def _fast(text: str, first: int, warnings: list | None, final: bool) -> pd.DataF
         cols = [np.array(c, dtype=object)[keep] for c in cols[:11]]
         hdr_at = hdr_at[keep]
     k = len(keep)
+    if k == 0:  # only blank lines
+        return SCHEMAS["route_events"].empty()
     out: dict[str, pd.Series] = {"line": pd.Series(pd.array(hdr_at, dtype="Int64"))}
     # capture prefix -> captured_at
     pc, pu = _factor(cols[1])

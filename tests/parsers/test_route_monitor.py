@@ -118,3 +118,11 @@ def test_parse_lines_streams_in_chunks_without_splitting_messages():
     whole = pd.concat(frames, ignore_index=True)
     assert whole["line"].tolist() == list(range(1, 150, 3))
     assert all(SCHEMA.check(f) == [] for f in frames)
+
+
+def test_blank_only_input_is_an_empty_frame():
+    # found by the fuzz suite: the chunked fast path once failed on a chunk of blank lines
+    for text in (" ", "\n", "  \n ", "\n\n\n"):
+        w = []
+        df = route_monitor.parse(text, w)
+        assert len(df) == 0 and route_monitor.SCHEMAS["route_events"].check(df) == []
