@@ -129,6 +129,10 @@ def _cast(values, dtype: str) -> pd.Series:
         return pd.Series(values, dtype="boolean")
     if dtype == "datetime":
         s = pd.to_datetime(pd.Series(values, dtype="object"), utc=True, errors="coerce", format="mixed")
+        if str(s.dtype) != "datetime64[ns, UTC]" and len(s):
+            # pandas may pick a coarser unit for far-off years; what ns cannot hold is missing
+            lo, hi = pd.Timestamp.min.tz_localize("UTC"), pd.Timestamp.max.tz_localize("UTC")
+            s = s.where((s >= lo) & (s <= hi))
         return s.astype("datetime64[ns, UTC]")
     return pd.Series(values, dtype="object")
 

@@ -185,7 +185,7 @@ def parse(text: str, warnings: list | None = None) -> dict[str, pd.DataFrame]:
                 toks = rest.split()
                 for i in range(0, len(toks) - 1):
                     key = toks[i]
-                    if key in ("mtu", "metric", "index") and toks[i + 1].isdigit():
+                    if key in ("mtu", "metric", "index") and toks[i + 1].isdecimal():
                         cur[key] = int(toks[i + 1])
                 continue
         if cur is None:
@@ -203,7 +203,7 @@ def parse(text: str, warnings: list | None = None) -> dict[str, pd.DataFrame]:
             while i < len(toks):
                 t = toks[i]
                 if t == "prefixlen" and i + 1 < len(toks):
-                    prefixlen = int(toks[i + 1]) if toks[i + 1].isdigit() else None
+                    prefixlen = int(toks[i + 1]) if toks[i + 1].isdecimal() else None
                     i += 2
                 elif t == "scopeid" and i + 1 < len(toks):
                     try:

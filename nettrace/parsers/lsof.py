@@ -77,7 +77,7 @@ def _endpoint(text: str) -> tuple[str | None, int | None]:
         addr, _, port = text.rpartition(":")
         if not _:
             return text or None, None
-    return addr, int(port) if port.isdigit() else None
+    return addr, int(port) if port.isdecimal() else None
 
 
 def _header(line: str) -> dict | None:
@@ -123,12 +123,12 @@ def _fast(rows: list[str], hdr: dict) -> dict | None:
     else:
         heads = [r[:tc].split() for r in rows]
         tids = None
-    if not all(len(h) >= 5 and h[-4].isdigit() for h in heads):
+    if not all(len(h) >= 5 and h[-4].isdecimal() for h in heads):
         return None
     cols = {
         "command": [h[0] if len(h) == 5 else " ".join(h[:-4]) for h in heads],
         "pid": [int(h[-4]) for h in heads],
-        "tid": [int(t) if t.isdigit() else None for t in tids] if tids else None,
+        "tid": [int(t) if t.isdecimal() else None for t in tids] if tids else None,
         "user": [h[-3] for h in heads],
         "fd": [h[-2] for h in heads],
         "type": [h[-1] for h in heads],

@@ -114,7 +114,7 @@ def normalize_destination(dest: str, family: str) -> tuple[str | None, str | Non
     if dest == "default":
         return ("0.0.0.0/0" if family == "inet" else "::/0"), None
     addr, _, plen = dest.partition("/")
-    if plen and not plen.isdigit():
+    if plen and not plen.isdecimal():
         return None, None
     if family == "inet6":
         addr, _, scope = addr.partition("%")
@@ -124,7 +124,7 @@ def normalize_destination(dest: str, family: str) -> tuple[str | None, str | Non
             return None, scope or None
         return str(net), scope or None
     parts = addr.split(".")
-    if not 1 <= len(parts) <= 4 or not all(p.isdigit() and int(p) < 256 for p in parts):
+    if not 1 <= len(parts) <= 4 or not all(p.isdecimal() and int(p) < 256 for p in parts):
         return None, None
     prefix = int(plen) if plen else 8 * len(parts)
     if prefix > 32:
@@ -211,7 +211,7 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
         rest = toks[3:]
         nums = [None, None, None]
         k = 0
-        while k < len(rest) and k < len(numeric) and rest[k].isdigit():
+        while k < len(rest) and k < len(numeric) and rest[k].isdecimal():
             nums[_NUMERIC_COLS.index(numeric[k])] = int(rest[k])
             k += 1
         if k >= len(rest):
@@ -231,7 +231,7 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
             unknown_flags.update(c for c in flags if c not in FLAG_NAMES)
         c_family.append(fam); c_dest.append(dest); c_cidr.append(cidr); c_scope.append(scope)
         c_gw.append(gw); c_gwk.append(kind)
-        c_gwi.append(int(gw[5:]) if kind == "link" and gw[5:].isdigit() else None)
+        c_gwi.append(int(gw[5:]) if kind == "link" and gw[5:].isdecimal() else None)
         c_flags.append(flags); c_names.append(list(names)); c_netif.append(netif); c_exp.append(expire)
         c_ifs.append("I" in flags); c_def.append(dest == "default"); c_rank.append(rank)
         c_num["refs"].append(nums[0]); c_num["use"].append(nums[1]); c_num["mtu"].append(nums[2])

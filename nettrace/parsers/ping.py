@@ -123,7 +123,7 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
         if r:
             run["rtt_min"], run["rtt_avg"], run["rtt_max"], run["rtt_stddev"] = map(float, r.groups())
             continue
-        if line.startswith(_QUIET) or line[0].isdigit() and len(line.split()) >= 10:
+        if line.startswith(_QUIET) or line[0].isdecimal() and len(line.split()) >= 10:
             continue  # timeouts and the ICMP header dump of an error reply
         warn(warnings, n, f"ping: unknown line: {line[:80]!r}")
     names = [c.name for c in SCHEMAS["probes"].columns]

@@ -168,7 +168,7 @@ def _fast(rows: list[str], lineno: int, fields: list) -> dict | None:
         j = i + 4 if lstart and i > si else i
         if f in ("pid", "ppid", "uid"):
             vals = [w[j] for w in words]
-            if not all(v.isdigit() for v in vals):
+            if not all(v.isdecimal() for v in vals):
                 return None
             cols[f] = [int(v) for v in vals]
         elif f == "started" and lstart:
@@ -205,7 +205,7 @@ def _slow(lines: list[str], fields: list, warnings: list | None) -> dict:
                 if not ok:
                     break
             if f in ("pid", "ppid", "uid"):
-                if not words[i].isdigit():
+                if not words[i].isdecimal():
                     ok = False
                     break
                 row[f] = int(words[i])

@@ -165,7 +165,7 @@ def _rtm(m: list, text: str, n: int, warnings: list | None) -> bool:
             continue
         key, _, value = part.partition(" ")
         slot = _NUMBERS.get(key)
-        if slot is not None and value.lstrip("-").isdigit():
+        if slot is not None and value.lstrip("-").isdecimal():
             m[slot] = int(value)
         elif part:
             warn(warnings, n, f"unknown RTM field {part[:40]!r}")
@@ -201,7 +201,7 @@ def _addresses(m: list, text: str, n: int, warnings: list | None) -> None:
         if slot == _IFP:
             if tok.startswith("index: "):
                 num = tok[7:]
-                if num.isdigit():
+                if num.isdecimal():
                     m[_INDEX] = int(num)
             else:
                 mm = _IFNAME_RE.match(tok)
@@ -226,7 +226,7 @@ _MONTHS = {m: f"{i:02d}" for i, m in enumerate(
 def _iso_from_ctime(value: str) -> str | None:
     """'Sun Dec 28 10:15:27 2025' -> '2025-12-28T10:15:27' (None when it is not that shape)."""
     parts = value.split()
-    if len(parts) != 5 or parts[1] not in _MONTHS or not parts[2].isdigit():
+    if len(parts) != 5 or parts[1] not in _MONTHS or not parts[2].isdecimal():
         return None
     return f"{parts[4]}-{_MONTHS[parts[1]]}-{int(parts[2]):02d}T{parts[3]}"
 
@@ -277,7 +277,7 @@ def _slow(lines: list[str], first: int, warnings: list | None, final: bool) -> p
             want_addrs = want_locks = want_flags = False
             size, _, when = line[len(_HEADER):].partition(" on ")
             size = size.strip()
-            m[_SIZE] = int(size) if size.isdigit() else None
+            m[_SIZE] = int(size) if size.isdecimal() else None
             m[_MTIME] = when.strip() or None
             continue
         if want_addrs and not line.startswith("[nettrace: truncated"):
@@ -473,7 +473,7 @@ def _fast(text: str, first: int, warnings: list | None, final: bool) -> pd.DataF
         idx = name = None
         if u is not None:
             if u.startswith("index: "):
-                idx = int(u[7:]) if u[7:].isdigit() else None
+                idx = int(u[7:]) if u[7:].isdecimal() else None
             else:
                 mm = _IFNAME_RE.match(u)
                 name = mm.group(1) if mm else None
