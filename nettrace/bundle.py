@@ -426,7 +426,7 @@ def _file_order(file: str):
     seq = 0
     if head == "periodic":
         num, _, rest = rest.partition("/")
-        seq = int(num) if num.isdigit() else 0
+        seq = int(num) if num.isdecimal() else 0
     return (_PHASE_ORDER.get(head, 9), seq, rest)
 
 

@@ -64,7 +64,7 @@ def _rc(lang: str) -> dict:
     fam = [_cjk_font()] if _lang(lang) == "zh" else []
     return {"font.family": "sans-serif", "font.sans-serif": fam + ["DejaVu Sans"],
             "font.size": 9, "axes.spines.top": False, "axes.spines.right": False,
-            "svg.fonttype": "path"}
+            "svg.fonttype": "path", "text.parse_math": False}  # a "$" from a bundle is text, not TeX
 
 
 def parse_offset(tz: str | None) -> timezone:
