@@ -269,10 +269,7 @@ def _slow(lines: list[str], first: int, warnings: list | None, final: bool) -> p
             line = line[21:]
         if line[:1] == "g" and line.startswith(_HEADER):
             if m is not None:
-                problem = _incomplete(m, want_addrs, want_locks)
-                if problem:
-                    warn(warnings, m[_LINE], problem)
-                rows.append(m)
+                _close(m, rows, want_addrs, want_locks, warnings)
             m = _new(n, cap)
             want_addrs = want_locks = want_flags = False
             size, _, when = line[len(_HEADER):].partition(" on ")
@@ -288,10 +285,7 @@ def _slow(lines: list[str], first: int, warnings: list | None, final: bool) -> p
         if at >= 0:
             if m is None or m[_TYPE] is not None:
                 if m is not None:
-                    problem = _incomplete(m, want_addrs, want_locks)
-                    if problem:
-                        warn(warnings, m[_LINE], problem)
-                    rows.append(m)
+                    _close(m, rows, want_addrs, want_locks, warnings)
                 m = _new(n, cap)
             if at > 0 and line[:at].strip():
                 warn(warnings, n, f"text before the RTM message ignored: {line[:min(at, 40)]!r}")
@@ -322,12 +316,17 @@ def _slow(lines: list[str], first: int, warnings: list | None, final: bool) -> p
             continue
         warn(warnings, n, f"unknown route monitor line: {s[:60]!r}")
     if m is not None:
-        problem = _incomplete(m, want_addrs, want_locks)
-        if problem:
-            warn(warnings, m[_LINE], f"last message incomplete, kept as far as it goes: {problem}" if final
-                 else problem)
-        rows.append(m)
+        _close(m, rows, want_addrs, want_locks, warnings,
+                "last message incomplete, kept as far as it goes: " if final else "")
     return _frame(rows)
+
+
+def _close(m: list, rows: list, want_addrs: bool, want_locks: bool, warnings, lead: str = "") -> None:
+    """Keep message *m*, warning when it stopped short of its address or locks lines."""
+    problem = _incomplete(m, want_addrs, want_locks)
+    if problem:
+        warn(warnings, m[_LINE], lead + problem)
+    rows.append(m)
 
 
 # --------------------------------------------------------------------------- the fast path
