@@ -26,7 +26,6 @@ Examples
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import re
@@ -35,7 +34,6 @@ import tarfile
 import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from datetime import datetime, timedelta, timezone
 from pathlib import Path, PurePosixPath
 
 import pandas as pd

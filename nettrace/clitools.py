@@ -38,4 +38,4 @@ def output(path: str | None):
         raise NettraceError(f"cannot write {target}: {exc.strerror}") from None
     with fh:
         yield fh
-    print(str(target), file=sys.stderr if fh is sys.stdout else sys.stdout)
+    print(str(target))  # the path, last, like the other commands

@@ -1,7 +1,6 @@
 """``nettrace frames BUNDLE [NAME]``: list a bundle's frames, or print one as a table, CSV or JSON."""
 from __future__ import annotations
 
-import sys
 
 import pandas as pd
 

@@ -57,10 +57,6 @@ def node_id(kind: str, key) -> str:
     return f"{kind}:{key}"
 
 
-def _row(df: pd.DataFrame, i: int) -> dict:
-    return {k: (None if _isna(v) else v) for k, v in df.iloc[i].to_dict().items()}
-
-
 def _isna(v) -> bool:
     try:
         return bool(pd.isna(v))

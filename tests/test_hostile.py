@@ -3,7 +3,6 @@ keeps memory bounded (peak RSS measured in a child process)."""
 from __future__ import annotations
 
 import io
-import json
 import os
 import subprocess
 import sys

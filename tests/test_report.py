@@ -64,7 +64,6 @@ class FakeBundle:
                  "started_at": "2025-12-28T02:16:03Z"}]}
         self._raw = {"end/netstat_routes.out": ROUTES_TXT, "stream/route_monitor.out": MONITOR_TXT,
                      "end/ifconfig.out": IFCONFIG_TXT, "end/lsof.out": LSOF_TXT, "end/ps.out": PS_TXT}
-        t = pd.Timestamp
         routes = [("start", "default", "10.68.255.254", "en0", 5)]
         routes += [("end", "default", "10.68.255.254", "en0", 6)] if healthy else [
             ("end", "default", "127.0.0.1", "feth4868", 5), ("end", "default", "10.68.255.254", "en0", 6)]

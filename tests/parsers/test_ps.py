@@ -4,7 +4,7 @@ import json
 import pytest
 
 from nettrace.parsers import ps
-from tests.conftest import CORPUS, corpus_files, corpus_text, seed_text
+from tests.conftest import corpus_files, corpus_text, seed_text
 
 SCHEMA = ps.SCHEMAS["processes"]
 
