@@ -11,6 +11,7 @@ import json
 from nettrace.clitools import add_bundle_argument, open_bundle, output
 from nettrace.findings import SEVERITIES
 from nettrace.i18n import LANGS, t
+from nettrace.markup import md_code, md_escape
 
 HELP = "list what went wrong in a bundle: findings with evidence, culprit and remedy"
 
@@ -24,20 +25,6 @@ def add_arguments(p) -> None:
 
 def as_json(bundle, findings, lang: str = "en") -> dict:
     return {"bundle": bundle.summary(), "findings": [f.to_dict(lang) for f in findings]}
-
-
-def md_escape(text) -> str:
-    """Escape Markdown/HTML metacharacters in a bundle string shown as prose."""
-    s = str(text)
-    for ch in "\\`*_{}[]()#+!|<>":
-        s = s.replace(ch, "\\" + ch)
-    return s
-
-
-def _code(text) -> str:
-    s = str(text).replace("\n", " ")
-    fence = "``" if "`" in s else "`"
-    return f"{fence} {s} {fence}" if fence == "``" else f"`{s}`"
 
 
 def as_text(bundle, findings, lang: str = "en") -> str:
@@ -82,10 +69,10 @@ def as_markdown(bundle, findings, lang: str = "en") -> str:
         out.append(md_escape(f.summary(lang)))
         out.append("")
         for e in f.evidence:
-            out.append(f"- {_code(f'{e.file}:{e.line}')} {_code(e.text)}")
+            out.append(f"- {md_code(f'{e.file}:{e.line}')} {md_code(e.text)}")
         for r in f.remedy:
             tag = t("changes_system.yes" if r.changes_system else "changes_system.no", lang)
-            lead = f"{_code(r.command)} " if r.command else ""
+            lead = f"{md_code(r.command)} " if r.command else ""
             out.append(f"- {lead}({md_escape(tag)}) {md_escape(r.text(lang))}")
         out.append("")
     return "\n".join(out) + "\n"

@@ -33,6 +33,8 @@ import re
 import string
 from typing import Any, Iterable
 
+from nettrace.markup import md_code, md_escape
+
 __all__ = ["fmt", "text", "code", "strong", "to_html", "to_markdown", "md_escape", "md_code",
            "slug", "plain"]
 
@@ -171,34 +173,6 @@ def to_html(blocks: Iterable[dict]) -> str:
 
 
 # ---------------------------------------------------------------------------- Markdown
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|~])")
-
-
-def md_escape(s: str) -> str:
-    """Prose for Markdown (CommonMark, GFM and kramdown): no markup, no raw HTML, no links.
-
-    >>> md_escape("[click](http://evil) <b>")
-    '\\\\[click\\\\](http&#58;//evil) &lt;b&gt;'
-    """
-    s = str(s).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    s = _MD_SPECIAL.sub(r"\\\1", s)
-    # bare-URL autolinks (GFM "extended autolinks", kramdown) need a literal "://" or "www."
-    s = s.replace("://", "&#58;//").replace("www.", "www&#46;")
-    return s.replace("\n", " ")
-
-
-def md_code(s: str, in_table: bool = False) -> str:
-    """A code span whose fence is longer than any backtick run inside *s*."""
-    s = str(s).replace("\n", " ")
-    longest = max((len(m) for m in re.findall(r"`+", s)), default=0)
-    fence = "`" * (longest + 1)
-    if s.startswith("`") or s.endswith("`") or (s.startswith(" ") and s.endswith(" ") and s.strip()):
-        s = f" {s} "
-    if in_table:
-        s = s.replace("|", "\\|")
-    return f"{fence}{s}{fence}"
-
 
 def spans_md(spans: Iterable[Span], in_table: bool = False) -> str:
     parts = []
