@@ -41,7 +41,7 @@ import pandas as pd
 from nettrace import catalog
 from nettrace.parsers import get_parser
 
-__all__ = ["load", "Bundle", "BundleError", "Limits", "EXTRA_COLUMNS"]
+__all__ = ["load", "Bundle", "BundleError", "Limits", "EXTRA_COLUMNS", "split_prefix"]
 
 SCHEMA_VERSION = 1
 # columns the loader adds to every frame, after the parser's own
@@ -106,7 +106,7 @@ class Bundle:
             self._cache[key] = self.raw(file).splitlines()
         lines = self._cache[key]
         text = lines[int(line) - 1] if 0 < int(line) <= len(lines) else ""
-        return _strip_prefix(text)
+        return split_prefix(text)[1]
 
     @property
     def files(self) -> list[str]:
@@ -188,8 +188,16 @@ def _periodic_no(label: str) -> int:
 _PREFIX_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z\t")
 
 
-def _strip_prefix(text: str) -> str:
-    return _PREFIX_RE.sub("", text, count=1)
+def split_prefix(line: str) -> tuple[str | None, str]:
+    """Split a stream line's capture prefix off: ``(UTC time or None, the command's own text)``.
+
+    >>> split_prefix("2025-12-28T02:15:27Z\tRTM_ADD: Add Route")
+    ('2025-12-28T02:15:27Z', 'RTM_ADD: Add Route')
+    >>> split_prefix(" default localhost")
+    (None, ' default localhost')
+    """
+    m = _PREFIX_RE.match(line)
+    return (line[:m.end() - 1], line[m.end():]) if m else (None, line)
 
 
 @lru_cache(maxsize=None)

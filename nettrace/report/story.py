@@ -22,6 +22,7 @@ from typing import Any
 
 import pandas as pd
 
+from nettrace.bundle import split_prefix
 from nettrace.i18n import t
 from nettrace.report import doc
 from nettrace.report.doc import code, fmt, text
@@ -175,21 +176,21 @@ class Story:
         elif block == "monitor":
             first = lines[0]
             start = first
-            while start > 1 and start > first - 3 and "got message" not in _strip_prefix(raw[start - 1])[1]:
+            while start > 1 and start > first - 3 and "got message" not in split_prefix(raw[start - 1])[1]:
                 start -= 1
-            if "got message" not in _strip_prefix(raw[start - 1])[1]:
+            if "got message" not in split_prefix(raw[start - 1])[1]:
                 start = first
             end = first
-            while (end < len(raw) and end < first + 5 and _strip_prefix(raw[end])[1].strip()
-                   and "got message" not in _strip_prefix(raw[end])[1]):
+            while (end < len(raw) and end < first + 5 and split_prefix(raw[end])[1].strip()
+                   and "got message" not in split_prefix(raw[end])[1]):
                 end += 1
             lines = list(range(start, end + 1))
         out, prev, stamp = [], None, None
         if header and header not in lines and 1 <= header <= len(raw):
-            out.append(_strip_prefix(raw[header - 1])[1])
+            out.append(split_prefix(raw[header - 1])[1])
             prev = header if header == lines[0] - 1 else -10
         for n in lines:
-            ts, body = _strip_prefix(raw[n - 1])
+            ts, body = split_prefix(raw[n - 1])
             stamp = stamp or ts
             if prev is not None and n != prev + 1:
                 out.append("...")
@@ -224,13 +225,6 @@ class Story:
 
         return {"type": "figure", "name": name, "png": png_base64(figure), "alt": self.r(alt),
                 "caption": caption}
-
-
-def _strip_prefix(line: str) -> tuple[str | None, str]:
-    """Split the capture's ``<UTC time><TAB>`` prefix off a stream line."""
-    if len(line) >= 21 and line[20] == "\t" and line[4] == "-" and line[10] == "T" and line[19] == "Z":
-        return line[:20], line[21:]
-    return None, line
 
 
 def _chain_from(G, nodes: list[str]):
@@ -490,7 +484,7 @@ def _route_str(s: Story, r: dict) -> list:
 
 def _header_line(raw: list[str], first_line: int) -> int | None:
     return next((n for n in range(first_line - 1, 0, -1)
-                 if n <= len(raw) and _strip_prefix(raw[n - 1])[1].lstrip().startswith("Destination")), None)
+                 if n <= len(raw) and split_prefix(raw[n - 1])[1].lstrip().startswith("Destination")), None)
 
 
 def routing_table(s: Story) -> Section:
