@@ -191,7 +191,7 @@ _PREFIX_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z\t")
 def split_prefix(line: str) -> tuple[str | None, str]:
     """Split a stream line's capture prefix off: ``(UTC time or None, the command's own text)``.
 
-    >>> split_prefix("2025-12-28T02:15:27Z\tRTM_ADD: Add Route")
+    >>> split_prefix("2025-12-28T02:15:27Z\\tRTM_ADD: Add Route")
     ('2025-12-28T02:15:27Z', 'RTM_ADD: Add Route')
     >>> split_prefix(" default localhost")
     (None, ' default localhost')
