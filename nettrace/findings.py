@@ -19,9 +19,18 @@ from typing import Any
 
 from nettrace.i18n import t
 
-__all__ = ["Evidence", "Remedy", "Culprit", "Finding", "SEVERITIES"]
+__all__ = ["Evidence", "Remedy", "Culprit", "Finding", "SEVERITIES", "localize"]
 
 SEVERITIES = ("critical", "warning", "info")
+
+
+def localize(params: dict, lang: str) -> dict:
+    """Template parameters in *lang*: a value may itself be ``{"en": …, "zh": …}`` (a chain sentence).
+
+    >>> localize({"n": 2, "route": {"en": "default on en0", "zh": "en0 上的 default"}}, "zh")
+    {'n': 2, 'route': 'en0 上的 default'}
+    """
+    return {k: (v.get(lang, v.get("en")) if isinstance(v, dict) and "en" in v else v) for k, v in params.items()}
 
 
 @dataclass(frozen=True)
@@ -47,7 +56,7 @@ class Remedy:
     params: dict = field(default_factory=dict)
 
     def rendered_params(self, lang: str) -> dict:
-        return {k: (v.get(lang, v.get("en")) if isinstance(v, dict) and "en" in v else v) for k, v in self.params.items()}
+        return localize(self.params, lang)
 
     def text(self, lang: str = "en") -> str:
         """The reason (and, for advice without a command, the advice itself) in *lang*."""
@@ -89,8 +98,7 @@ class Finding:
             raise ValueError(f"severity {self.severity!r} not in {SEVERITIES}")
 
     def _params(self, lang: str) -> dict:
-        # a parameter may be localized itself: {"en": ..., "zh": ...} (e.g. a culprit-chain sentence)
-        p = {k: (v.get(lang, v.get("en")) if isinstance(v, dict) and "en" in v else v) for k, v in self.params.items()}
+        p = localize(self.params, lang)
         if self.culprit is not None:
             p.setdefault("culprit", self.culprit.label())
         return p
