@@ -27,23 +27,13 @@ import re
 
 import pandas as pd
 
+from ._probes import PROBES
 from ._schema import Column, Schema, warn
 
 __all__ = ["SCHEMAS", "JC_NOTES", "parse"]
 
 SCHEMAS = {
-    "probes": Schema("probes", [
-        Column("tool", "string", "always `dig`"),
-        Column("destination", "string", "queried name without its trailing dot (QUESTION section, else dig's arguments)"),
-        Column("qtype", "string", "query type from the QUESTION section (A, AAAA, PTR...)"),
-        Column("status", "string", "response code: NOERROR, NXDOMAIN, SERVFAIL, REFUSED...; NA without a header"),
-        Column("server", "string", "address of the server that answered (before `#port`)"),
-        Column("query_time_ms", "Int64", "`;; Query time: N msec`"),
-        Column("answers", "Int64", "number of records in the answer section"),
-        Column("ok", "boolean", "status NOERROR (or no header) and at least one answer record"),
-        Column("error", "string", "first `;;` error line, e.g. `;; connection timed out; no servers could be reached`"),
-        Column("line", "Int64", "1-based line where the query's output starts"),
-    ], doc="DNS probes: one row per dig query."),
+    "probes": PROBES,
     "dns_answers": Schema("dns_answers", [
         Column("name", "string", "owner name as printed (with trailing dot)"),
         Column("ttl", "Int64", "time to live, seconds"),

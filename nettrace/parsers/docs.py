@@ -31,6 +31,7 @@ def render() -> str:
     by_parser: dict[str, list[str]] = {}
     for spec in catalog.load_catalog():
         by_parser.setdefault(spec.parser, []).append(f"`{spec.command}`")
+    shown: dict[int, str] = {}  # a schema shared by several parsers (probes) is printed once
     for name in PARSER_NAMES:
         mod = get_parser(name)
         commands = ", ".join(by_parser.get(name, [])) or "(read by other parsers' callers)"
@@ -40,6 +41,10 @@ def render() -> str:
             out.append(doc + "\n")
         for frame, schema in mod.SCHEMAS.items():
             out.append(f"### frame `{frame}`\n")
+            if id(schema) in shown:
+                out.append(f"The shared schema, as under `{shown[id(schema)]}`.\n")
+                continue
+            shown[id(schema)] = name
             if schema.doc:
                 out.append(schema.doc + "\n")
             out.append(schema.markdown() + "\n")

@@ -30,27 +30,13 @@ import re
 
 import pandas as pd
 
-from ._schema import Column, Schema, warn
+from ._probes import PROBES
+from ._schema import warn
 
 __all__ = ["SCHEMAS", "JC_NOTES", "parse"]
 
 SCHEMAS = {
-    "probes": Schema("probes", [
-        Column("tool", "string", "always `ping`"),
-        Column("destination", "string", "target as written in the PING header (name or address)"),
-        Column("address", "string", "resolved address from the header"),
-        Column("transmitted", "Int64", "packets transmitted (statistics line)"),
-        Column("received", "Int64", "packets received (statistics line; duplicates not counted)"),
-        Column("duplicates", "Int64", "duplicate replies (`+N duplicates`); 0 when not printed"),
-        Column("loss_pct", "float64", "packet loss in percent"),
-        Column("rtt_min", "float64", "round-trip minimum, ms"),
-        Column("rtt_avg", "float64", "round-trip average, ms"),
-        Column("rtt_max", "float64", "round-trip maximum, ms"),
-        Column("rtt_stddev", "float64", "round-trip standard deviation, ms"),
-        Column("error", "string", "first error line, e.g. `ping: sendto: No route to host`; NA if none"),
-        Column("ok", "boolean", "at least one reply: received > 0 (replies seen when no statistics)"),
-        Column("line", "Int64", "1-based line of the run's PING header (or of its error line)"),
-    ], doc="Reachability probes: one row per probe run."),
+    "probes": PROBES,
 }
 
 JC_NOTES = [

@@ -27,20 +27,13 @@ import re
 
 import pandas as pd
 
+from ._probes import PROBES
 from ._schema import Column, Schema, warn
 
 __all__ = ["SCHEMAS", "JC_NOTES", "parse"]
 
 SCHEMAS = {
-    "probes": Schema("probes", [
-        Column("tool", "string", "always `traceroute`"),
-        Column("destination", "string", "target as written in the header (name or address)"),
-        Column("address", "string", "resolved address from the header"),
-        Column("ok", "boolean", "the destination address answered at some hop"),
-        Column("error", "string", "first `traceroute:` error line (warnings excluded); NA if none"),
-        Column("hops", "Int64", "number of hop lines"),
-        Column("line", "Int64", "1-based line of the header (or of the first line read)"),
-    ], doc="Reachability probes: one row per traceroute run."),
+    "probes": PROBES,
     "traceroute_hops": Schema("traceroute_hops", [
         Column("hop", "Int64", "hop number (TTL)"),
         Column("address", "string", "first responding address; NA when every probe timed out"),

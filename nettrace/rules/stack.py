@@ -38,16 +38,14 @@ def local_stack_inconsistency(ctx: Context):
     if len(probes):
         err = probes["error"].fillna("")
         probe_no_route = probes[err.str.contains("No route to host", regex=False)]
-        if "as" in probes:
-            failed = probes["error"].notna()  # an error line, not just a short traceroute
-            hops = probes["hops"] if "hops" in probes else pd.Series(pd.NA, index=probes.index)
-            worked = probes["error"].isna() & ((probes["ok"] == True) | (hops.fillna(0) > 0))  # noqa: E712
-            for (tool, target), grp in probes.groupby(["tool", "target"], dropna=True):
-                u = grp[(grp["as"] == "user") & failed[grp.index]]
-                r = grp[(grp["as"] == "root") & worked[grp.index]]
-                if len(u) and len(r):
-                    user_fail = pd.concat([user_fail, u])
-                    root_ok = pd.concat([root_ok, r])
+        failed = probes["error"].notna()  # an error line, not just a short traceroute
+        worked = probes["error"].isna() & ((probes["ok"] == True) | (probes["hops"].fillna(0) > 0))  # noqa: E712
+        for (tool, target), grp in probes.groupby(["tool", "target"], dropna=True):
+            u = grp[(grp["as"] == "user") & failed[grp.index]]
+            r = grp[(grp["as"] == "root") & worked[grp.index]]
+            if len(u) and len(r):
+                user_fail = pd.concat([user_fail, u])
+                root_ok = pd.concat([root_ok, r])
     if gw_no_route.empty and probe_no_route.empty and user_fail.empty:
         return []
     if gw_no_route.empty and user_fail.empty:
