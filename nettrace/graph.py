@@ -44,7 +44,7 @@ import pandas as pd
 from nettrace import products as prod
 from nettrace.i18n import t
 
-__all__ = ["build_graph", "Chain", "owner", "writers", "culprit_chain", "default_route", "route_nodes",
+__all__ = ["build_graph", "route_id", "Chain", "owner", "writers", "culprit_chain", "default_route", "route_nodes",
            "node_id", "culprit_of"]
 
 ROUTE_SNAPSHOTS = ("start", "end")
@@ -77,10 +77,17 @@ def _records(df: pd.DataFrame, columns: list[str] | None = None) -> list[dict]:
     return recs
 
 
-def _route_key(snapshot: str, r: dict) -> str:
-    """``route:<snapshot>:<family>:<cidr>:<gateway>:<netif>``, plus ``:ifscope`` for scoped rows."""
-    key = f"route:{snapshot}:{r.get('family')}:{r.get('cidr')}:{r.get('gateway')}:{r.get('netif')}"
-    return key + ":ifscope" if r.get("ifscope") is True else key
+def route_id(snapshot: str, row) -> str:
+    """Node id of a ``routes`` row (a dict or Series): ``route:<snapshot>:<family>:<cidr>:<gateway>:<netif>``,
+    plus ``:ifscope`` for interface-scoped rows, which would otherwise share the unscoped row's id.
+
+    >>> route_id("end", {"family": "inet", "cidr": "0.0.0.0/0", "gateway": "127.0.0.1", "netif": "feth4868",
+    ...                  "ifscope": False})
+    'route:end:inet:0.0.0.0/0:127.0.0.1:feth4868'
+    """
+    key = f"route:{snapshot}:{row.get('family')}:{row.get('cidr')}:{row.get('gateway')}:{row.get('netif')}"
+    scoped = row.get("ifscope")
+    return key + ":ifscope" if scoped is not None and not _isna(scoped) and bool(scoped) else key
 
 
 def _route_snapshots(bundle) -> list[str]:
@@ -181,7 +188,7 @@ def build_graph(bundle) -> nx.MultiDiGraph:
     local_addresses = {n.split(":", 1)[1] for n in nodes if n.startswith("address:")}
     for snap in _route_snapshots(bundle):
         for r in _records(routes[routes["snapshot"] == snap]):
-            rnode = _route_key(snap, r)
+            rnode = route_id(snap, r)
             label = f"{r.get('destination')} → {r.get('gateway')} ({r.get('netif')})"
             add(rnode, "route", label, r, snapshot=snap)
             if r.get("netif"):

@@ -27,15 +27,9 @@ def loss_windows(pings: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["target", "start", "end", "count", "first"])
 
 
-def _key(ev: pd.DataFrame) -> pd.Series:
-    dst = ev["dst"].fillna("?").astype(str)
-    where = ev["interface"].astype("object").fillna(ev["gateway"].astype("object")).fillna("?").astype(str)
-    return dst + "\t" + where
-
-
-def _route_text(key: str) -> dict:
-    dst, where = key.split("\t", 1)
-    return {"en": f"{dst} on {where}", "zh": f"{where} 上的 {dst}"}
+def _where(ev: pd.DataFrame) -> pd.Series:
+    """The interface a change is on (its gateway when the interface is unknown)."""
+    return ev["interface"].astype("object").fillna(ev["gateway"].astype("object")).fillna("?").astype(str)
 
 
 @rule("route-churn", requires=["route_events"], optional=["pings", "processes"])
@@ -44,17 +38,19 @@ def route_churn(ctx: Context):
     changes = ev[ev["type"].isin(CHANGE_TYPES)].copy()
     if changes.empty:
         return []
-    changes["key"] = _key(changes)
+    changes["where"] = _where(changes)
+    changes["dst"] = changes["dst"].astype("object").fillna("?").astype(str)
     # count per route first (vectorised); only churning routes get the per-route work below
-    counts = pd.crosstab(changes["key"], changes["type"]).reindex(columns=list(CHANGE_TYPES), fill_value=0)
+    counts = pd.crosstab([changes["dst"], changes["where"]], changes["type"]).reindex(columns=list(CHANGE_TYPES), fill_value=0)
     adds_n, dels_n, chg_n = counts["RTM_ADD"], counts["RTM_DELETE"], counts["RTM_CHANGE"]
     churning = counts.index[((adds_n >= 2) & (dels_n >= 1)) | ((adds_n + dels_n + chg_n >= 4) & (adds_n > 0) & (dels_n > 0))]
     if churning.empty:
         return []
-    changes = changes[changes["key"].isin(set(churning))]
+    changes = changes[pd.MultiIndex.from_frame(changes[["dst", "where"]]).isin(churning)]
     findings = []
     windows = loss_windows(ctx.frame("pings"))
-    for key, grp in changes.groupby("key", sort=False):
+    for key, grp in changes.groupby(["dst", "where"], sort=False):
+        dst, where = key
         adds, deletes = int(adds_n[key]), int(dels_n[key])
         pids = [int(p) for p in grp["pid"].dropna().unique()]
         writer_names = []
@@ -84,12 +80,12 @@ def route_churn(ctx: Context):
             if e:
                 evidence.append(e)
         evidence += [e for e in chain_evidence(ctx, chain)[1:] if e not in evidence] if chain else []
-        is_default = str(key).startswith("default\t")
+        is_default = dst == "default"
         severity = "critical" if (matched and is_default) else "warning"
         span = (times.max() - times.min()) if len(times) > 1 else pd.Timedelta(0)
         findings.append(Finding(
             "route-churn", severity,
-            params={"route": _route_text(key), "adds": adds, "deletes": deletes, "writers": ", ".join(writer_names) or "-",
+            params={"route": {"en": f"{dst} on {where}", "zh": f"{where} 上的 {dst}"}, "adds": adds, "deletes": deletes, "writers": ", ".join(writer_names) or "-",
                     "seconds": int(span.total_seconds()), "loss_windows": len(matched),
                     "product": culprit.product if culprit and culprit.product else "-"},
             culprit=culprit, evidence=evidence, chain=chain.nodes if chain else [],

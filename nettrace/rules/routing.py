@@ -62,11 +62,6 @@ def _black_hole(ctx: Context, gateway, netif=None) -> str | None:
     return None
 
 
-def _route_node(ctx: Context, row) -> str:
-    return g._route_key(row["snapshot"], {k: (bool(row[k]) if k == "ifscope" and pd.notna(row[k]) else row[k])
-                                          for k in ("family", "cidr", "gateway", "netif", "ifscope")})
-
-
 def chain_evidence(ctx: Context, chain: g.Chain) -> list:
     """Evidence for each hop of a culprit chain (routes, interfaces, holders, processes)."""
     out = []
@@ -138,7 +133,7 @@ def default_route_hijacked(ctx: Context):
         virtual_on_top = kind in VIRTUAL_KINDS and len(physical) > 0
         if not hole and not virtual_on_top:
             continue
-        rnode = _route_node(ctx, top)
+        rnode = g.route_id(top["snapshot"], top)
         chain = g.culprit_chain(ctx.graph, rnode)
         culprit = g.culprit_of(ctx.graph, chain)
         if not hole:
@@ -194,7 +189,7 @@ def interface_binding_bypassed(ctx: Context):
     scoped = physical[physical["ifscope"].fillna(False) & (physical["netif"] == phys_if)]
     if len(scoped):
         return []  # IP_BOUND_IF to en0 has its own default: binding works
-    rnode = _route_node(ctx, top)
+    rnode = g.route_id(top["snapshot"], top)
     chain = g.culprit_chain(ctx.graph, rnode)
     culprit = g.culprit_of(ctx.graph, chain)
     evidence = [e for e in (ctx.evidence(top), ctx.evidence(physical.iloc[0])) if e]
