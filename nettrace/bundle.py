@@ -10,7 +10,9 @@ command catalog and returns a :class:`Bundle`:
   frame has its parser's schema columns plus ``file`` (the member it came from), ``snapshot``
   (``start`` | ``end`` | ``periodic N`` | ``stream`` | ``probe`` | ``log``), ``captured_at`` (UTC),
   ``as`` (``user`` | ``root``) and ``target`` (probe / ping target);
-- ``bundle.warnings``: DataFrame ``file, line, message`` — everything odd, nothing fatal;
+- ``bundle.warnings``: DataFrame ``file, line, message, kind`` — everything odd, nothing fatal;
+  ``kind`` is ``integrity`` (the bundle itself: refused members, limits, manifest mismatches —
+  what ``nettrace verify`` reports) or ``content`` (a parser or rule could not read something);
 - ``bundle.raw(file)``: a member's text.
 
 Bundles come from other people's machines, so the reader is defensive (see docs/security.md):
@@ -227,7 +229,7 @@ class _Reader:
         self.total = 0
 
     def warn(self, file: str, message: str, line: int | None = None) -> None:
-        self.warnings.append((file, line, message))
+        self.warnings.append((file, line, message, "integrity"))
 
     def _safe_name(self, raw_name: str) -> str | None:
         p = PurePosixPath(raw_name)
@@ -501,10 +503,13 @@ def load(path, limits: Limits | None = None) -> Bundle:
     members = _strip_top(reader.members)
     warnings = list(reader.warnings)
 
-    def warn(file, message, line=None):
-        warnings.append((file, line, message))
+    def warn(file, message, line=None, kind="content"):
+        warnings.append((file, line, message, kind))
 
-    manifest, has_manifest = _read_manifest(members, warn)
+    def flag(file, message, line=None):  # a problem with the bundle itself (what `verify` reports)
+        warn(file, message, line, "integrity")
+
+    manifest, has_manifest = _read_manifest(members, flag)
     recognised = [f for f in members if _infer_entry(f)]
     if not has_manifest and not recognised:
         raise BundleError(f"{path}: not a nettrace bundle (no manifest.json and no captured command files); "
@@ -518,21 +523,21 @@ def load(path, limits: Limits | None = None) -> Bundle:
         if entry.get("skipped") or not out:
             continue
         if not isinstance(out, str):
-            warn("manifest.json", f"command {entry.get('name')!r}: output is not a path")
+            flag("manifest.json", f"command {entry.get('name')!r}: output is not a path")
             continue
         entries[out] = entry
         member = members.get(out)
         status = "ok"
         if member is None:
             status = "missing"
-            warn(out, "listed in the manifest but missing from the bundle")
+            flag(out, "listed in the manifest but missing from the bundle")
         else:
             if entry.get("sha256") and entry["sha256"] != member.sha256:
                 status = "sha256 mismatch"
-                warn(out, "sha256 does not match the manifest (file altered or corrupt); parsed anyway")
+                flag(out, "sha256 does not match the manifest (file altered or corrupt); parsed anyway")
             elif entry.get("bytes") is not None and entry.get("bytes") != member.size:
                 status = "size mismatch"
-                warn(out, f"size {member.size} differs from the manifest's {entry.get('bytes')}; parsed anyway")
+                flag(out, f"size {member.size} differs from the manifest's {entry.get('bytes')}; parsed anyway")
         integrity.append((out, entry.get("name"), status))
 
     frames_parts: dict[str, list[pd.DataFrame]] = {}
@@ -547,7 +552,7 @@ def load(path, limits: Limits | None = None) -> Bundle:
                 warn(file, "unknown file (not in the manifest, name not recognised); ignored")
                 continue
             if has_manifest:
-                warn(file, "not listed in the manifest; parsed by its name")
+                flag(file, "not listed in the manifest; parsed by its name")
                 integrity.append((file, inferred["name"], "unlisted"))
             entry = inferred
         name = entry.get("name")
@@ -613,8 +618,8 @@ def load(path, limits: Limits | None = None) -> Bundle:
         name=name,
         manifest=manifest,
         frames=frames,
-        warnings=pd.DataFrame(warnings, columns=["file", "line", "message"]).astype(
-            {"file": "string", "line": "Int64", "message": "string"}),
+        warnings=pd.DataFrame(warnings, columns=["file", "line", "message", "kind"]).astype(
+            {"file": "string", "line": "Int64", "message": "string", "kind": "string"}),
         integrity=pd.DataFrame(integrity, columns=["file", "name", "status"]),
         _members=members,
     )

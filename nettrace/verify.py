@@ -41,14 +41,11 @@ def problems(bundle) -> list[str]:
         out.append("manifest.json: missing or unreadable")
     else:
         out.extend(schema_problems({k: v for k, v in bundle.manifest.items()}))
-    for _, row in bundle.warnings.iterrows():
-        msg = str(row["message"])
-        if msg.startswith(("refused", "stopped", "sha256", "size ", "listed in the manifest", "not listed",
-                           "unknown schema", "archive is truncated", "missing", "unreadable")):
-            if row["file"] == "manifest.json" and bundle.manifest.get("inferred"):
-                continue
-            line = "" if pd.isna(row["line"]) else f":{int(row['line'])}"
-            out.append(f"{row['file']}{line}: {msg}")
+    for _, row in bundle.warnings[bundle.warnings["kind"] == "integrity"].iterrows():
+        if row["file"] == "manifest.json" and bundle.manifest.get("inferred"):
+            continue  # said once above
+        line = "" if pd.isna(row["line"]) else f":{int(row['line'])}"
+        out.append(f"{row['file']}{line}: {row['message']}")
     return list(dict.fromkeys(out))
 
 

@@ -178,3 +178,21 @@ def test_process_name_with_markup_stays_inert_in_markdown(tmp_path):
     assert "<script>" in md  # the evidence is quoted…
     assert "<script>" not in outside_code  # …but only inside code spans or escaped
     assert "](http" not in outside_code
+
+
+def test_verify_reports_integrity_warnings_not_content_ones(tmp_path, capsys):
+    from nettrace.cli import main
+
+    files = seed000_files()
+    files["end/ps.out"] += b"\x00 not a ps line\n"  # listed correctly in the manifest: a content warning
+    manifest = manifest_for(files)
+    files["end/lsof.out"] = files["end/lsof.out"].replace(b"647", b"648")  # altered after: integrity
+    p = write_bundle(tmp_path / "b.tar.gz", files, manifest)
+    b = nettrace.load(p)
+    kinds = dict(zip(b.warnings["message"], b.warnings["kind"]))
+    assert set(b.warnings.loc[b.warnings["file"] == "end/ps.out", "kind"]) == {"content"}
+    assert [m for m, k in kinds.items() if k == "integrity"] == [
+        "sha256 does not match the manifest (file altered or corrupt); parsed anyway"]
+    assert main(["verify", str(p)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("end/lsof.out: sha256 does not match") and "1 problem(s)" in out[-1]

@@ -173,7 +173,8 @@ def run_rules(bundle) -> list[Finding]:
         try:
             findings.extend(r.func(ctx) or [])
         except Exception as exc:  # one broken rule must not hide the others
-            bundle.warnings.loc[len(bundle.warnings)] = ["rules", pd.NA, f"rule {r.id} failed: {type(exc).__name__}: {exc}"]
+            bundle.warnings.loc[len(bundle.warnings)] = ["rules", pd.NA, f"rule {r.id} failed: {type(exc).__name__}: {exc}",
+                                                          "content"]
     bundle.rules_skipped = skipped
     findings.sort(key=lambda f: (f.rank, f.id))
     return findings
