@@ -18,6 +18,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--incident-start", default=None, metavar="UTC", help="only events from this UTC time")
     p.add_argument("--incident-end", default=None, metavar="UTC", help="only events up to this UTC time")
     p.add_argument("--redact", action="store_true", help="replace the host and user names in the text")
+    p.add_argument("--kernel", action="store_true",
+                   help="run the notebook on a separate Jupyter kernel, as JupyterLab would (slower; "
+                        "default: in this process)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -28,7 +31,8 @@ def run(args: argparse.Namespace) -> int:
     out = args.output or (Path(args.bundle).name.removesuffix(".tar.gz").rstrip("/") + "-report")
     result = render_report(args.bundle, out, lang=args.lang, formats=args.format, title=args.title,
                            author=args.author, incident_start=args.incident_start,
-                           incident_end=args.incident_end, redact=args.redact)
+                           incident_end=args.incident_end, redact=args.redact,
+                           kernel=args.kernel)
     for key in ("ipynb", "md", "html"):  # the page to open comes last (``make demo``)
         if key in result:
             print(result[key])

@@ -4,8 +4,10 @@ Markdown post.
 :func:`render_report` is the whole pipeline (``nettrace report`` and ``make bench`` call it):
 
 1. check the bundle path and the language;
-2. execute ``notebooks/postmortem.ipynb`` with papermill on a kernel started from *this*
-   interpreter (:class:`HereKernelManager`: no ``ipykernel install`` needed in a fresh venv);
+2. execute ``notebooks/postmortem.ipynb`` with papermill, in this process
+   (:mod:`nettrace.report.engine`: the imports are already warm) or, with ``kernel=True``, on a
+   Jupyter kernel started from *this* interpreter (:class:`HereKernelManager`: no
+   ``ipykernel install`` needed in a fresh venv);
 3. read the document blocks each cell displayed (``application/vnd.nettrace.doc+json``) from the
    executed notebook — streams, warnings and code are never shown;
 4. write the HTML page (figures as data URIs, a table of contents, no scripts, no remote
@@ -77,17 +79,26 @@ def __getattr__(name):
     raise AttributeError(name)
 
 
-def execute(notebook: Path, output: Path, parameters: dict, cwd: Path | None = None):
-    """Execute *notebook* into *output* with papermill; returns the executed notebook node."""
+def execute(notebook: Path, output: Path, parameters: dict, cwd: Path | None = None, kernel: bool = True):
+    """Execute *notebook* into *output* with papermill; returns the executed notebook node.
+
+    ``kernel=True`` runs it on a Jupyter kernel started from this interpreter
+    (:class:`HereKernelManager`), ``False`` in this process (:mod:`nettrace.report.engine`).
+    """
     import logging
 
     import papermill
 
     logging.getLogger("papermill").setLevel(logging.ERROR)
+    common = dict(parameters=parameters, kernel_name="python3", progress_bar=False, log_output=False,
+                  report_mode=True, cwd=str(cwd) if cwd else None)
+    if not kernel:
+        from nettrace.report.engine import ENGINE
+
+        return papermill.execute_notebook(str(notebook), str(output), engine_name=ENGINE, **common)
     return papermill.execute_notebook(
-        str(notebook), str(output), parameters=parameters, kernel_name="python3",
-        kernel_manager_class=_kernel_manager_class(), progress_bar=False, log_output=False,
-        report_mode=True, cwd=str(cwd) if cwd else None, shutdown_kernel="immediate")
+        str(notebook), str(output), kernel_manager_class=_kernel_manager_class(),
+        shutdown_kernel="immediate", **common)
 
 
 def collect_blocks(nb) -> list[dict]:
@@ -170,8 +181,12 @@ def _progress(enabled: bool) -> Callable[[int, str], None]:
 
 def render_report(bundle_path, out_dir, lang: str = "en", formats: Iterable[str] = ("html", "md"),
                   title: str | None = None, author: str | None = None, incident_start=None,
-                  incident_end=None, redact: bool = False, progress: bool | None = None) -> dict:
+                  incident_end=None, redact: bool = False, progress: bool | None = None,
+                  kernel: bool = False) -> dict:
     """Render the postmortem of *bundle_path* into *out_dir*.
+
+    The notebook runs in this process (:mod:`nettrace.report.engine`); ``kernel=True`` runs it on
+    a Jupyter kernel started from this interpreter instead, as JupyterLab would.
 
     Returns ``{"ipynb": Path, "html": Path, "md": Path, "figures": [Path, …]}`` (only the formats
     asked for). Raises :class:`nettrace.cli.NettraceError` with one line for an unreadable bundle,
@@ -216,7 +231,7 @@ def render_report(bundle_path, out_dir, lang: str = "en", formats: Iterable[str]
     except ImportError:  # pragma: no cover
         PapermillExecutionError = RuntimeError  # noqa: N806
     try:
-        nb = execute(notebook_path(), executed, params, cwd=out_dir)
+        nb = execute(notebook_path(), executed, params, cwd=out_dir, kernel=kernel)
     except PapermillExecutionError as exc:
         raise NettraceError(f"{bundle_path.name}: {exc.ename}: {str(exc.evalue).splitlines()[0] if exc.evalue else ''}"
                             ) from None
