@@ -20,7 +20,8 @@ def loss_windows(pings: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["target", "start", "end", "count", "first"])
     p = pings[pings["outcome"].notna() & pings["captured_at"].notna()]
     for target, grp in p.groupby(p["target"].fillna(p["destination"]), sort=False):
-        bad = grp["outcome"] != "reply"
+        # numpy booleans: with pyarrow installed a string comparison gives bool[pyarrow], which has no cumsum
+        bad = pd.Series(grp["outcome"].to_numpy(dtype=object) != "reply", index=grp.index)
         run_id = (bad != bad.shift()).cumsum()
         for _, run in grp[bad].groupby(run_id[bad]):
             rows.append((target, run["captured_at"].min(), run["captured_at"].max(), len(run), run.index[0]))
