@@ -291,15 +291,15 @@ def bench_report(table: Table, quick: bool) -> None:
         for _ in range(2 if quick else 3):
             bare_t.append(best(lambda: run(bare_cmd), 1))
             rep_t.append(best(lambda: run(report_cmd), 1))
-        table.add("nettrace report / bare `papermill` 1-cell (commands)", min(rep_t), min(bare_t), 3, unit="s")
+        table.add("report: `nettrace report` / `papermill` 1-cell", min(rep_t), min(bare_t), 3, unit="s")
         repeat = 1 if quick else 2
         bare = best(lambda: execute(one, tmp / "one.out.ipynb", {}), repeat)
         warm = best(lambda: render_report(sample, tmp / "report", lang="en", formats=("html", "md"),
                                           progress=False), repeat)
         kern = best(lambda: render_report(sample, tmp / "report-k", lang="en", formats=("html", "md"),
                                           progress=False, kernel=True), repeat)
-    table.add("  render_report in-process / papermill.execute_notebook 1-cell (warm)", warm, bare, None, unit="s")
-    table.add("  render_report --kernel / papermill.execute_notebook 1-cell (warm)", kern, bare, None, unit="s")
+    table.add("  warm, in-process / execute_notebook 1-cell", warm, bare, None, unit="s")
+    table.add("  warm, --kernel / execute_notebook 1-cell", kern, bare, None, unit="s")
 
 
 def main(argv=None) -> int:

@@ -80,3 +80,18 @@ def test_working_directory_and_fresh_namespace(tmp_path):
     assert os.getcwd() == before
     nb = execute(src, tmp_path / "out2.ipynb", {}, kernel=False)  # a second run starts clean
     assert _code(nb)[1].outputs[0].data["text/plain"] == "False"
+
+
+def test_report_in_process_equals_report_on_a_kernel(tmp_path):
+    """The engine is an optimisation, not a different report: the page and the post are the
+    same bytes whether the notebook ran here or on a Jupyter kernel."""
+    from pathlib import Path
+
+    from nettrace.report.render import render_report
+
+    sample = Path(__file__).resolve().parents[1] / "data" / "samples" / "000-zerotier-loopback-default.tar.gz"
+    here = render_report(sample, tmp_path / "here", progress=False)
+    kern = render_report(sample, tmp_path / "kernel", progress=False, kernel=True)
+    assert here["html"].read_bytes() == kern["html"].read_bytes()
+    assert here["md"].read_text() == kern["md"].read_text()
+    assert "ZeroTier" in here["md"].read_text()
