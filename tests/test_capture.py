@@ -303,3 +303,18 @@ def test_capture_script_cli_prints_the_file(tmp_path):
     written = subprocess.run([*cli, "-o", str(tmp_path / "c.sh")], capture_output=True, text=True, check=True)
     assert written.stdout.strip() == str(tmp_path / "c.sh")
     assert (tmp_path / "c.sh").read_bytes() == SCRIPT.read_bytes() and (tmp_path / "c.sh").stat().st_mode & 0o100
+
+
+def test_full_tunnel_probes_the_physical_gateway(tmp_path_factory):
+    """A full-tunnel VPN's default (`route -n get default`: interface utun4, no gateway line)
+    hides the Wi-Fi gateway; the capture falls back to en0's ifscoped default from netstat -rn
+    and ping-loops it, so a dead physical link still shows in the timeline."""
+    result, manifest, members = capture(tmp_path_factory, "fulltunnel", scenario=SCENARIOS / "healthy-fulltunnel-vpn")
+    assert result.returncode == 0, result.stderr
+    assert manifest["default_gateway"] == "192.168.1.1"
+    log = members["capture.log"].decode()
+    assert "probing 192.168.1.1, the ifscoped default of the physical interface" in log
+    assert "no default gateway found" not in log
+    pings = [p for p in members if p.startswith("stream/ping_stream@")]
+    assert "stream/ping_stream@192.168.1.1.out" in pings
+    assert b"bytes from 192.168.1.1" in members["stream/ping_stream@192.168.1.1.out"]

@@ -361,7 +361,14 @@ printf 'nettrace-capture: capturing for %ss (Ctrl-C stops early and still writes
 snapshots start
 GATEWAY=$(awk '$1 == "gateway:" { print $2; exit }' "$B/start/route_get_default.out" 2>/dev/null)
 is_ip "$GATEWAY" || GATEWAY=
-[ -n "$GATEWAY" ] || note "no default gateway found in route -n get default"
+if [ -z "$GATEWAY" ]; then
+  # a full-tunnel VPN's default has no gateway; the physical link's ifscoped default still has one
+  GATEWAY=$(awk '$1 == "default" && $3 ~ /I/ && $4 !~ /^(utun|ipsec|ppp|feth|gif|stf|lo|bridge|awdl|llw|anpi|ap)[0-9]/ \
+    && $2 ~ /^[0-9]+[.][0-9]+[.][0-9]+[.][0-9]+$/ { print $2; exit }' "$B/start/netstat_routes.out" 2>/dev/null)
+  is_ip "$GATEWAY" || GATEWAY=
+  [ -n "$GATEWAY" ] && note "the default route has no gateway (a tunnel?); probing $GATEWAY, the ifscoped default of the physical interface"
+fi
+[ -n "$GATEWAY" ] || note "no default gateway found in route -n get default or netstat -rn"
 TARGETS="$GATEWAY $PROBES" NAME_TARGETS=
 for _p in $PROBES; do is_ip "$_p" || NAME_TARGETS="$NAME_TARGETS $_p"; done
 
