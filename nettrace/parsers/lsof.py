@@ -7,7 +7,12 @@ left-aligned, the others right-aligned, and DEVICE, SIZE/OFF or NODE may be empt
     MacEthern  647   root    3u   ndrv   0xa74f6360b3f2d7bc       0t0           -> feth9868
 
 With a header, cells are cut at the header's column edges (jc-style), checked against the line
-(a cut must fall on a blank) — fast and exact with empty cells. Rows that do not line up and
+(a cut must fall on a blank) — fast and exact with empty cells. Big listings take a vectorized
+path (``_vector``, helpers in ``_arrow``): NAME, DEVICE, SIZE/OFF and NODE are cut with Arrow
+kernels over all rows at once, COMMAND PID USER and FD TYPE are split once per distinct value,
+and the derived columns come from Arrow string kernels; rows with tabs, control or non-ASCII
+characters are read one by one, and a listing with any row the cuts do not fit is read line by
+line as before, with the same results and warnings. Rows that do not line up and
 text without a header (fragments) are read by pattern: DEVICE is ``0x…`` or ``major,minor``,
 SIZE/OFF ``0tN`` or a number, NODE a number or ``TCP``/``UDP``, the rest is NAME. A line that
 starts with blanks continues the previous row (wrapped by a viewer): its NODE/NAME fill that row,
@@ -26,8 +31,12 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from ._arrow import STRING, Lines, bslice, int_series, nullify_empty, partition, scatter_strings, string_series
 from ._schema import Column, Schema, warn
 
 __all__ = ["SCHEMAS", "JC_NOTES", "parse"]
@@ -96,6 +105,14 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     """Parse lsof output into the ``open_files`` frame (see ``SCHEMAS``)."""
     if "\r" in text:
         text = text.replace("\r\n", "\n")
+    cols = _vector(text) if len(text) >= _VECTOR_MIN else None
+    if cols is None:
+        cols = _by_line(text, warnings)
+    return SCHEMAS["open_files"].frame(cols)
+
+
+def _by_line(text: str, warnings: list | None) -> dict:
+    """The line-by-line reader: header cuts with list comprehensions, else pattern by pattern."""
     lines = text.split("\n")
     while lines and not lines[-1]:
         lines.pop()
@@ -104,7 +121,7 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     if cols is None:
         cols = _slow(lines, warnings)
     cols.update(_derive(cols["type"], cols["node"], cols["name"]))
-    return SCHEMAS["open_files"].frame(cols)
+    return cols
 
 
 def _fast(rows: list[str], hdr: dict) -> dict | None:
@@ -226,3 +243,247 @@ def _derive(typ: list, node: list, name: list) -> dict[str, list]:
         else:
             out["bpf_device"][i] = nm
     return out
+
+
+# ----------------------------------------------------------------------------- vectorized path
+
+_VECTOR_MIN = 1  # below this many characters the line-by-line reader is as fast
+_STRINGS = ("command", "user", "fd", "type", "device", "size_off", "node", "name")
+_DERIVED_STR = ("interface", "bpf_device", "control", "protocol", "local_address", "remote_address", "state")
+
+
+class _Fallback(Exception):
+    """The vectorized path does not apply: read line by line."""
+
+
+def _vector(text: str) -> dict | None:
+    """Columns of a headed listing (no TID column) whose rows all line up, or None.
+
+    Regular rows (printable ASCII) are cut with Arrow kernels: DEVICE, SIZE/OFF, NODE and NAME at
+    the header's edges like ``_fast``; COMMAND PID USER and FD TYPE at a column between USER and
+    FD that is blank on every row, each part split in Python once per distinct value. Rows with
+    tabs, control or non-ASCII characters go through ``_fast`` one by one; anything else that
+    ``_fast`` would not take sends the whole listing to the line-by-line reader, as before.
+    """
+    nl = text.find("\n")
+    if nl < 0 or not text.startswith("COMMAND"):
+        return None
+    head_line = text[:nl]
+    hdr = _header(head_line) if head_line.isascii() else None
+    if hdr is None or hdr["tid"] is not None:
+        return None
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    end = len(data)
+    while end and data[end - 1] == 10:
+        end -= 1
+    begin = len(head_line.encode()) + 1
+    if begin >= end:
+        return None
+    spans = {m.group(): (m.start(), m.end()) for m in re.finditer(r"\S+", head_line)}
+    try:
+        return _vector_cols(Lines(data, text.isascii(), begin, end), hdr, spans)
+    except _Fallback:
+        return None
+
+
+def _odd_rows(lines: Lines, hdr: dict) -> dict[int, dict]:
+    out = {}
+    for i in lines.odd.tolist():
+        one = _fast([lines.text(i)], hdr)
+        if one is None:
+            raise _Fallback
+        out[i] = {k: v[0] for k, v in one.items()}
+    return out
+
+
+def _distinct(cell: pa.Array, norm: np.ndarray, fn) -> tuple[list, np.ndarray]:
+    """*fn* on each distinct value of *cell* used by a regular row: (results, row -> result index)."""
+    enc = pc.dictionary_encode(cell.view(pa.large_binary()))
+    idx = enc.indices.to_numpy()
+    uniq = enc.dictionary.to_pylist()
+    used = np.zeros(len(uniq), bool)
+    used[idx[norm]] = True
+    return [fn(u.decode()) if ok else None for u, ok in zip(uniq, used.tolist())], idx
+
+
+def _prefix(p: str):
+    t = p.split()
+    if len(t) < 3 or not t[-2].isdecimal() or len(t[-2]) > 18:
+        raise _Fallback
+    return " ".join(t[:-2]), int(t[-2]), t[-1]
+
+
+def _suffix(s: str):
+    t = s.split()
+    if len(t) != 2:
+        raise _Fallback
+    return t
+
+
+def _vector_cols(lines: Lines, hdr: dict, spans: dict) -> dict:
+    n, a, starts, lens = lines.n, lines.a, lines.starts, lines.lens
+    tc, nc = hdr["type"], hdr["name"]
+    odd = _odd_rows(lines, hdr)
+    norm = np.ones(n, bool)
+    norm[lines.odd] = False
+
+    # the checks of _fast: no empty row, no leading blank, a blank at every cut; and a column
+    # between USER and FD blank on every row, where COMMAND PID USER | FD TYPE are cut
+    if (lens == 0).any():
+        raise _Fallback
+    cands = list(range(spans["USER"][1], min(spans["FD"][0], tc)))
+    at = np.array([0, tc, nc - 1, *hdr["cuts"], *cands], np.int64)
+    rows = starts if not odd else starts[norm]
+    cells = a[np.minimum(rows[:, None] + at[None, :], len(a) - 1)]
+    blank = (cells == 32) | ((lens if not odd else lens[norm])[:, None] <= at[None, :])
+    ok = blank.all(0)
+    if blank[:, 0].any() or not ok[1:len(at) - len(cands)].all():
+        raise _Fallback
+    cut = next((c for c, b in zip(cands, ok[len(at) - len(cands):].tolist()) if b), None)
+    if cut is None:
+        raise _Fallback
+    pre, pre_idx = _distinct(lines.cell(0, cut), norm, _prefix)
+    suf, suf_idx = _distinct(lines.cell(cut, tc), norm, _suffix)
+    pre_idx = pa.array(pre_idx)
+    suf_idx = pa.array(suf_idx)
+
+    def column(values: list, index: pa.Array) -> pa.Array:
+        return pa.array(values, STRING).take(index)
+
+    cols = {
+        "command": column([p and p[0] for p in pre], pre_idx),
+        "user": column([p and p[2] for p in pre], pre_idx),
+        "fd": column([x and x[0] for x in suf], suf_idx),
+        "type": column([x and x[1] for x in suf], suf_idx),
+        "name": pc.ascii_rtrim_whitespace(lines.cell(nc)),
+    }
+    pid = np.array([p[1] if p else 0 for p in pre], np.int64)[pre_idx.to_numpy()]
+    prev = tc
+    for key, c in zip(hdr["keys"], hdr["cuts"]):
+        cols[key] = nullify_empty(pc.ascii_trim_whitespace(lines.cell(prev, c))) if c > prev else pa.nulls(n, STRING)
+        prev = c
+    for key in ("device", "size_off", "node"):
+        cols.setdefault(key, pa.nulls(n, STRING))
+    types = [x and x[1] for x in suf]
+    derived, ports = _derive_vec(n, norm, types, suf_idx.to_numpy(), cols["node"], cols["name"])
+    cols.update(derived)
+    if odd:
+        pos = sorted(odd)
+        mask = np.zeros(n, bool)
+        mask[pos] = True
+        pymask = pa.array(mask)
+        rows = [odd[i] for i in pos]
+        extra = _derive([r["type"] for r in rows], [r["node"] for r in rows], [r["name"] for r in rows])
+        for k in _STRINGS:
+            cols[k] = pc.replace_with_mask(cols[k].cast(STRING), pymask, pa.array([r.get(k) for r in rows], STRING))
+        for k in _DERIVED_STR:
+            cols[k] = pc.replace_with_mask(cols[k].cast(STRING), pymask, pa.array(extra[k], STRING))
+        pid[pos] = [r["pid"] for r in rows]
+        for k in ("local_port", "remote_port"):
+            vals, miss = ports[k]
+            for i, v in zip(pos, extra[k]):
+                vals[i], miss[i] = (v, False) if v is not None else (0, True)
+    out = {k: string_series(v) for k, v in cols.items()}
+    out["pid"] = int_series(pid)
+    out["tid"] = int_series(np.zeros(n, np.int64), np.ones(n, bool))
+    for k, (vals, miss) in ports.items():
+        out[k] = int_series(vals, miss)
+    out["line"] = int_series(np.arange(2, n + 2, dtype=np.int64))
+    return out
+
+
+def _endpoints(x: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """``_endpoint`` over an array: (address, port text; empty when there is no port)."""
+    bracket = pc.starts_with(x, "[")
+    b_addr, b_port, _ = partition(bslice(x.cast(STRING), 1), "]:")
+    head, tail, found = partition(x, ":", reverse=True)
+    found = pa.array(found)
+    addr = pc.if_else(bracket, b_addr, pc.if_else(found, head, nullify_empty(x.cast(STRING))))
+    port = pc.if_else(bracket, b_port, pc.if_else(found, tail, ""))
+    return addr, port
+
+
+def _ports(port: pa.Array, n: int, idx: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    dec = pc.ascii_is_decimal(port).to_numpy(zero_copy_only=False) & valid
+    vals = np.zeros(n, np.int64)
+    miss = np.ones(n, bool)
+    if dec.any():
+        sel = pa.array(dec)
+        if pc.max(pc.binary_length(port.filter(sel))).as_py() > 18:
+            raise _Fallback
+        vals[idx[dec]] = pc.cast(port.filter(sel), pa.int64()).to_numpy()
+        miss[idx[dec]] = False
+    return vals, miss
+
+
+def _systm(nm: str) -> tuple:
+    c = _CTL.match(nm)
+    if not c:
+        return None, None
+    iface = f"utun{int(c[2]) - 1}" if c[1] == "com.apple.net.utun_control" and int(c[2]) > 0 else None
+    return c[1], iface
+
+
+def _derive_vec(n: int, norm: np.ndarray, types: list, type_idx: np.ndarray, node: pa.Array, name: pa.Array):
+    """``_derive`` with Arrow kernels for the regular rows (the others stay missing)."""
+    kinds = np.array([{"IPv4": 1, "IPv6": 1, "ndrv": 2, "systm": 3, "CHR": 4}.get(t, 0) for t in types] + [0],
+                     np.int8)[type_idx]
+    kinds[~norm] = 0
+    out: dict[str, pa.Array] = {}
+
+    def rows(kind: int) -> tuple[np.ndarray, pa.Array]:
+        mask = kinds == kind
+        return mask, name.filter(pa.array(mask))
+
+    chr_mask, nm = rows(4)
+    bpf = pc.starts_with(nm, "/dev/bpf").to_numpy(zero_copy_only=False)
+    chr_mask[chr_mask] = bpf
+    out["bpf_device"] = scatter_strings(n, chr_mask, nm.filter(pa.array(bpf)))
+    ndrv_mask, nm = rows(2)
+    arrow = pc.starts_with(nm, "->")
+    ifs = pc.if_else(arrow, nullify_empty(pc.ascii_trim_whitespace(bslice(nm.cast(STRING), 2))), pa.scalar(None, STRING))
+    iface = scatter_strings(n, ndrv_mask, ifs)
+    systm_mask, nm = rows(3)
+    if systm_mask.any():
+        enc = pc.dictionary_encode(nm)
+        res = [_systm(v) for v in enc.dictionary.to_pylist()]
+        out["control"] = scatter_strings(n, systm_mask, pa.array([r[0] for r in res], STRING).take(enc.indices))
+        ifs = pa.array([r[1] for r in res], STRING).take(enc.indices)
+        iface = pc.if_else(pa.array(systm_mask), scatter_strings(n, systm_mask, ifs), iface)
+    else:
+        out["control"] = pa.nulls(n, STRING)
+    out["interface"] = iface
+    ip_mask, ipn = rows(1)
+    ip_idx = np.flatnonzero(ip_mask)
+    k = len(ip_idx)
+    out["protocol"] = scatter_strings(n, ip_mask, node.filter(pa.array(ip_mask)))
+    # state: a trailing " (STATE)"; what precedes its blanks is the endpoints
+    head, tail, found = partition(ipn, "(", reverse=True)
+    closing = pc.ends_with(ipn, ")").to_numpy(zero_copy_only=False) & found
+    pre = ipn
+    state = pa.nulls(k, STRING)
+    if closing.any():
+        sel = pa.array(closing)
+        inner = pc.utf8_slice_codeunits(tail.filter(sel), 0, -1).cast(STRING)
+        heads = head.filter(sel)
+        x = pc.replace_substring(inner, "_", "A")  # [A-Z_0-9]+
+        ok = pc.and_(pc.ascii_is_alnum(x), pc.or_(pc.ascii_is_upper(x), pc.ascii_is_decimal(x)))
+        ok = pc.and_(ok, pc.ends_with(heads, " ")).to_numpy(zero_copy_only=False)
+        hit = np.zeros(k, bool)
+        hit[np.flatnonzero(closing)[ok]] = True
+        okm = pa.array(ok)
+        state = scatter_strings(k, hit, inner.filter(okm))
+        pre = pc.replace_with_mask(ipn.cast(STRING), pa.array(hit), pc.ascii_rtrim_whitespace(heads.filter(okm)).cast(STRING))
+    out["state"] = scatter_strings(n, ip_mask, state)
+    local, remote, _ = partition(pre, "->")
+    l_addr, l_port = _endpoints(local)
+    r_addr, r_port = _endpoints(remote)
+    has_remote = pc.greater(pc.binary_length(remote), 0).to_numpy(zero_copy_only=False)
+    out["local_address"] = scatter_strings(n, ip_mask, l_addr)
+    out["remote_address"] = scatter_strings(n, ip_mask, pc.if_else(pa.array(has_remote), r_addr, pa.scalar(None, STRING)))
+    ports = {"local_port": _ports(l_port, n, ip_idx, np.ones(k, bool)),
+             "remote_port": _ports(r_port, n, ip_idx, has_remote)}
+    return out, ports

@@ -1,0 +1,181 @@
+"""Vectorized helpers for the fast paths of the parsers of big outputs (lsof, netstat -r, ifconfig).
+
+The text is encoded once to UTF-8 bytes; numpy finds the line ends and the *odd* lines — those
+holding a control byte (tab, CR, form feed...) or a non-ASCII byte, where Python's idea of
+whitespace (``str.split``/``strip``) differs from a plain blank and byte offsets differ from
+character offsets. The parsers read the regular lines with pyarrow.compute kernels over one
+Arrow array of lines (zero-copy over the bytes) and hand odd lines to their line-by-line code,
+so results and warnings stay those of the line-by-line reader.
+
+>>> lines = Lines(b"ab\\nc\\td\\n\\nz")
+>>> lines.starts.tolist(), lines.lens.tolist(), lines.odd.tolist()
+([0, 3, 7, 8], [2, 3, 0, 1], [1])
+>>> lines.text(1)
+'c\\td'
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+__all__ = ["Lines", "bslice", "string_series", "int_series", "scatter_strings", "partition", "nullify_empty",
+           "STRING", "BINARY"]
+
+STRING = pa.large_string()
+BINARY = pa.large_binary()
+
+
+class Lines:
+    """The lines of UTF-8 *data* (split on ``\\n``): numpy ``starts``/``lens`` (bytes, without the
+    newline), ``odd`` (indices of lines with a byte < 0x20 or >= 0x80) and ``arr``, a
+    ``large_binary`` Arrow array whose item *i* is line *i* followed by its ``\\n`` (none after the
+    last line)."""
+
+    def __init__(self, data: bytes, ascii_only: bool | None = None, begin: int = 0, end: int | None = None) -> None:
+        """Lines of ``data[begin:end]`` (no copy of *data*)."""
+        end = len(data) if end is None else end
+        self.data, self.begin = data, begin
+        a = np.frombuffer(data, np.uint8, end - begin, begin)
+        self.a = a
+        low = np.flatnonzero(a < 32)
+        is_nl = a[low] == 10
+        nl = low[is_nl]
+        bad = low[~is_nl]
+        if ascii_only is None:
+            ascii_only = bool((a < 128).all())
+        if not ascii_only:
+            bad = np.union1d(bad, np.flatnonzero(a >= 128))
+        n = len(nl) + 1
+        starts = np.empty(n, np.int64)
+        starts[0] = 0
+        starts[1:] = nl + 1
+        ends = np.empty(n, np.int64)
+        ends[:-1] = nl
+        ends[-1] = len(a)
+        self.starts = starts
+        self.lens = ends - starts
+        self.odd = np.unique(np.searchsorted(nl, bad)) if len(bad) else np.zeros(0, np.int64)
+        self.n = n
+        offsets = np.empty(n + 1, np.int64)
+        offsets[:-1] = starts
+        offsets[-1] = len(a)
+        offsets += begin
+        self.arr = pa.LargeBinaryArray.from_buffers(BINARY, n, [None, pa.py_buffer(offsets), pa.py_buffer(data)])
+
+    def text(self, i: int) -> str:
+        s = int(self.starts[i]) + self.begin
+        return self.data[s:s + int(self.lens[i])].decode("utf-8", "surrogatepass")
+
+    def cell(self, start: int, stop: int | None = None) -> pa.Array:
+        """Bytes [start, stop) of every line (the newline may be included), viewed as strings."""
+        if stop is None:
+            stop = max(start, int(self.lens.max(initial=0)) + 1)
+        return pc.binary_slice(self.arr, start, stop).view(STRING)
+
+    def matrix(self, width: int, fill: int = 32) -> np.ndarray:
+        """(n, width) uint8: the first *width* bytes of every line, *fill* past its end."""
+        a, n, starts, lens = self.a, self.n, self.starts, self.lens
+        out = np.full((n, width), fill, np.uint8)
+        if width == 0 or n == 0:
+            return out
+        full = len(a) - width + 1
+        ok = starts < full
+        if full > 0:
+            view = np.lib.stride_tricks.as_strided(a, (full, width), (1, 1), writeable=False)
+            out[ok] = view[starts[ok]]
+        for i in np.flatnonzero(~ok):
+            chunk = a[starts[i]:starts[i] + width]
+            out[i, :len(chunk)] = chunk
+        short = np.flatnonzero(lens < width)
+        if len(short):
+            sub = out[short]
+            sub[np.arange(width)[None, :] >= lens[short][:, None]] = fill
+            out[short] = sub
+        return out
+
+
+def string_series(arr) -> pd.Series:
+    """A pandas ``string`` Series over an Arrow (large_)string array, without copying."""
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
+    if arr.type != STRING:
+        arr = arr.cast(STRING)
+    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([arr])), copy=False)
+
+
+def int_series(values: np.ndarray, mask: np.ndarray | None = None) -> pd.Series:
+    """A pandas ``Int64`` Series from int64 *values* and a missing-value *mask*."""
+    if mask is None:
+        mask = np.zeros(len(values), bool)
+    return pd.Series(pd.arrays.IntegerArray(np.asarray(values, np.int64), mask), copy=False)
+
+
+def scatter_strings(n: int, mask: np.ndarray, values: pa.Array) -> pa.Array:
+    """A length-*n* string array: *values* at the True positions of *mask* (in order), null elsewhere.
+
+    Built over the data buffer of *values* (new offsets and validity only).
+    """
+    k = int(mask.sum())
+    if k == 0:
+        return pa.nulls(n, STRING)
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    values = values.cast(STRING)
+    if k == n:
+        return values
+    valid = mask
+    if values.null_count:
+        valid = mask.copy()
+        valid[mask] = values.is_valid().to_numpy(zero_copy_only=False)
+    _, offs, data = values.buffers()
+    voff = np.frombuffer(offs, np.int64, k + 1, values.offset * 8)
+    lengths = np.zeros(n, np.int64)
+    lengths[mask] = np.diff(voff)
+    offsets = np.empty(n + 1, np.int64)
+    offsets[0] = voff[0]
+    np.cumsum(lengths, out=offsets[1:])
+    offsets[1:] += voff[0]
+    bits = pa.py_buffer(np.packbits(valid, bitorder="little"))
+    return pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), data, bits, n - int(valid.sum()))
+
+
+def bslice(arr: pa.Array, start: int, stop: int | None = None) -> pa.Array:
+    """Bytes [start, stop) of each string (start, stop >= 0; stop None = to the end)."""
+    b = arr.view(BINARY) if arr.type == STRING else arr
+    if stop is None:
+        stop = max(start, (pc.max(pc.binary_length(b)).as_py() or 0) + 1)
+    return pc.binary_slice(b, start, stop).view(STRING)
+
+
+def nullify_empty(arr: pa.Array) -> pa.Array:
+    """Empty strings become null (Python's ``s or None``)."""
+    valid = pc.binary_length(arr).to_numpy(zero_copy_only=False) > 0
+    if arr.null_count or arr.type != STRING:
+        return pc.if_else(pa.array(valid), arr, pa.scalar(None, arr.type))
+    if valid.all():
+        return arr
+    bits = pa.py_buffer(np.packbits(valid, bitorder="little"))
+    _, offsets, data = arr.buffers()
+    return pa.LargeStringArray.from_buffers(len(arr), offsets, data, bits, len(arr) - int(valid.sum()), arr.offset)
+
+
+
+def partition(arr: pa.Array, sep: str, reverse: bool = False) -> tuple[pa.Array, pa.Array, np.ndarray]:
+    """``str.partition`` (``rpartition`` with *reverse*) over a string array: ``(head, tail, found)``;
+    where *sep* is absent, head is the whole string (``partition``; ``rpartition`` has it in tail,
+    here it is in head too) and tail is empty."""
+    parts = pc.split_pattern(arr, sep, max_splits=1, reverse=reverse)
+    offsets = parts.offsets.to_numpy()
+    if parts.offset or offsets[0]:
+        parts = pa.ListArray.from_arrays(pa.array(offsets - offsets[0]), parts.flatten())
+        offsets = parts.offsets.to_numpy()
+    flat = parts.values
+    found = np.diff(offsets) == 2
+    first = offsets[:-1]
+    head = flat.take(pa.array(first))
+    tail_idx = np.where(found, first + 1, first)
+    tail = flat.take(pa.array(tail_idx))
+    tail = pc.if_else(pa.array(found), tail, pa.scalar("", tail.type))
+    return head, tail, found

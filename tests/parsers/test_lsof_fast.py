@@ -1,0 +1,79 @@
+"""lsof: the vectorized reader gives the frame and warnings of the line-by-line reader."""
+
+import pandas as pd
+import pytest
+
+from nettrace.parsers import lsof
+from tests import benchgen, fuzzkit
+from tests.conftest import corpus_files
+
+SCHEMA = lsof.SCHEMAS["open_files"]
+
+
+def both(text: str):
+    """(vectorized result or None, line-by-line frame, line-by-line warnings)."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    fast = lsof._vector(text)
+    w: list = []
+    slow = SCHEMA.frame(lsof._by_line(text, w))
+    return (SCHEMA.frame(fast) if fast is not None else None), slow, w
+
+
+def same(text: str, must_be_fast: bool = False) -> None:
+    fast, slow, w = both(text)
+    if must_be_fast:
+        assert fast is not None, "the vectorized reader declined"
+    if fast is not None:
+        pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+        assert w == []
+    w2: list = []
+    pd.testing.assert_frame_equal(lsof.parse(text, w2), slow, check_exact=True)
+    assert w2 == w
+
+
+@pytest.fixture(scope="module")
+def generated():
+    return benchgen.lsof(3000)[0]
+
+
+def test_generated_listing(generated):
+    same(generated, must_be_fast=True)
+
+
+def test_generated_with_odd_rows(generated):
+    rows = generated.split("\n")
+    # non-ASCII names and commands, a form feed and a NBSP (Python whitespace, not a blank) in cells
+    rows[5] = rows[5].rstrip() + " caf\u00e9 \u00a0"
+    rows[9] = rows[9][:-3] + "\u2028x\u3000"
+    rows[11] = rows[11].rstrip() + "\x0c"
+    rows[20] = "Gr\u00fc\u00dfe" + rows[20][5:]
+    same("\n".join(rows), must_be_fast=True)
+
+
+@pytest.mark.parametrize("change", ["tab", "blank", "leading", "wrapped", "header", "short"])
+def test_generated_misaligned_falls_back(generated, change):
+    rows = generated.split("\n")
+    if change == "tab":
+        rows[7] = rows[7].replace(" ", "\t", 1)
+    elif change == "blank":
+        rows.insert(8, "")
+    elif change == "leading":
+        rows[8] = " " + rows[8][1:]
+    elif change == "wrapped":
+        rows.insert(8, "      12345 /wrapped/name")
+    elif change == "header":
+        rows.insert(30, rows[0])
+    else:
+        rows[8] = rows[8][:12]
+    same("\n".join(rows))
+
+
+def test_crlf_and_trailing_newlines(generated):
+    same(generated.replace("\n", "\r\n") + "\n\n", must_be_fast=True)
+
+
+@pytest.mark.parametrize("text", [p.read_text(encoding="utf-8", errors="replace") for p in corpus_files("lsof")]
+                         + list(fuzzkit.seeds().get("lsof", ())))
+def test_real_outputs(text):
+    same(text)
