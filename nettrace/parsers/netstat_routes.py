@@ -23,6 +23,12 @@ Odd cases handled:
   tables: their sections are skipped with one warning each, no rows;
 - CRLF line ends, tabs, the capture prefix ``2025-12-28T02:15:27Z<TAB>``.
 
+Big tables take a vectorized path (``_vector``, helpers in ``_arrow``): on plain ASCII text the
+lines are split into fields by Arrow kernels; route lines of 4-5 fields under a header without
+numeric columns are read at once, destinations, gateways and flags once per distinct value. All
+other lines (headers, sections, older layouts, bad lines) go through the line-by-line reader
+``_Reader`` in order, and text with tabs, CR or non-ASCII characters is read line by line.
+
 Examples
 --------
 >>> df = parse("Internet:\\n"
@@ -40,8 +46,12 @@ import ipaddress
 import re
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from ._arrow import STRING, Lines, int_series, scatter_strings, string_series
 from ._schema import Column, Schema, warn
 
 __all__ = ["SCHEMAS", "JC_NOTES", "FLAG_NAMES", "parse", "normalize_destination", "gateway_kind"]
@@ -157,85 +167,226 @@ def _guess_family(dest: str, gateway: str) -> str:
 
 def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     """Parse ``netstat -r`` output into the ``routes`` frame."""
-    cols = {c.name: [] for c in SCHEMAS["routes"].columns}
-    family = None          # from the last Internet:/Internet6: line
-    numeric = _NUMERIC_COLS  # numeric columns between Flags and Netif, in order
-    skipping = False       # inside a non-routing netstat section
-    ranks: dict[str, int] = {}
-    unknown_flags: set[str] = set()
-    c_family, c_dest, c_cidr, c_scope = cols["family"], cols["destination"], cols["cidr"], cols["dest_scope"]
-    c_gw, c_gwk, c_gwi, c_flags, c_names = (cols["gateway"], cols["gateway_kind"], cols["gateway_index"],
-                                            cols["flags"], cols["flag_names"])
-    c_netif, c_exp, c_ifs, c_def, c_rank = (cols["netif"], cols["expire"], cols["ifscope"], cols["is_default"],
-                                            cols["rank"])
-    c_num = {k: cols[k] for k in _NUMERIC_COLS}
-    c_line = cols["line"]
+    if len(text) >= _VECTOR_MIN:
+        df = _vector(text, warnings)
+        if df is not None:
+            return df
+    return SCHEMAS["routes"].frame(_Reader(warnings).feed(enumerate(text.splitlines(), 1)).finish())
 
-    for n, raw in enumerate(text.splitlines(), 1):
-        if raw[19:21] == "Z\t" and _PREFIX_RE.match(raw):
-            raw = raw[21:]
-        toks = raw.split()
-        if not toks:
-            continue
-        first = toks[0]
-        if first == "Destination":
-            names = [t.lower() for t in toks[3:]]
-            numeric = tuple(t for t in names if t in _NUMERIC_COLS)
-            skipping = False
-            continue
-        if len(toks) == 1 and first.endswith(":"):
-            fam = {"Internet:": "inet", "Internet6:": "inet6"}.get(first)
-            if fam is None:
-                warn(warnings, n, f"not a routing table ({first}): skipped")
-            family, skipping = fam, fam is None
-            if fam:
-                ranks[fam] = 0
-            continue
-        if first == "Routing" and toks[1:2] == ["tables"]:
-            skipping = False
-            continue
-        if first in ("Active", "Name", "Registered") or (first == "Proto" and not skipping):
-            if not skipping:
-                warn(warnings, n, f"not a routing table ({raw.strip()[:40]!r}): skipped")
-            skipping = True
-            continue
-        if skipping:
-            continue
-        if len(toks) < 4:
-            warn(warnings, n, f"short route line: {raw.strip()[:60]!r}")
-            continue
-        dest, gw, flags = toks[0], toks[1], toks[2]
-        if not _FLAG_CHARS.issuperset(flags):
-            warn(warnings, n, f"not a route line: {raw.strip()[:60]!r}")
-            continue
-        rest = toks[3:]
-        nums = [None, None, None]
-        k = 0
-        while k < len(rest) and k < len(numeric) and rest[k].isdecimal():
-            nums[_NUMERIC_COLS.index(numeric[k])] = int(rest[k])
-            k += 1
-        if k >= len(rest):
-            warn(warnings, n, f"route line without an interface: {raw.strip()[:60]!r}")
-            continue
-        netif = rest[k]
-        expire = rest[k + 1] if k + 1 < len(rest) else None
-        if k + 2 < len(rest):
-            warn(warnings, n, f"extra fields ignored: {' '.join(rest[k + 2:])[:40]!r}")
-        fam = family or _guess_family(dest, gw)
-        cidr, scope = normalize_destination(dest, fam)
-        kind = gateway_kind(gw)
-        rank = ranks.get(fam, 0)
-        ranks[fam] = rank + 1
-        names = _flag_names(flags)
-        if len(names) != len(flags):
-            unknown_flags.update(c for c in flags if c not in FLAG_NAMES)
-        c_family.append(fam); c_dest.append(dest); c_cidr.append(cidr); c_scope.append(scope)
-        c_gw.append(gw); c_gwk.append(kind)
-        c_gwi.append(int(gw[5:]) if kind == "link" and gw[5:].isdecimal() else None)
-        c_flags.append(flags); c_names.append(list(names)); c_netif.append(netif); c_exp.append(expire)
-        c_ifs.append("I" in flags); c_def.append(dest == "default"); c_rank.append(rank)
-        c_num["refs"].append(nums[0]); c_num["use"].append(nums[1]); c_num["mtu"].append(nums[2])
-        c_line.append(n)
-    if unknown_flags:
-        warn(warnings, None, f"unknown route flag letters kept undecoded: {''.join(sorted(unknown_flags))}")
-    return SCHEMAS["routes"].frame(cols)
+
+class _Reader:
+    """The line-by-line reader; its state (family, numeric columns, skipping, ranks) carries over
+    between ``feed`` calls so the vectorized path can hand it the lines it does not read itself."""
+
+    def __init__(self, warnings: list | None) -> None:
+        self.warnings = warnings
+        self.cols = {c.name: [] for c in SCHEMAS["routes"].columns}
+        self.family = None          # from the last Internet:/Internet6: line
+        self.numeric = _NUMERIC_COLS  # numeric columns between Flags and Netif, in order
+        self.skipping = False       # inside a non-routing netstat section
+        self.ranks: dict[str, int] = {}
+        self.unknown_flags: set[str] = set()
+
+    def finish(self) -> dict:
+        if self.unknown_flags:
+            warn(self.warnings, None, f"unknown route flag letters kept undecoded: {''.join(sorted(self.unknown_flags))}")
+        return self.cols
+
+    def feed(self, numbered) -> "_Reader":
+        warnings, cols, ranks, unknown_flags = self.warnings, self.cols, self.ranks, self.unknown_flags
+        family, numeric, skipping = self.family, self.numeric, self.skipping
+        c_family, c_dest, c_cidr, c_scope = cols["family"], cols["destination"], cols["cidr"], cols["dest_scope"]
+        c_gw, c_gwk, c_gwi, c_flags, c_names = (cols["gateway"], cols["gateway_kind"], cols["gateway_index"],
+                                                cols["flags"], cols["flag_names"])
+        c_netif, c_exp, c_ifs, c_def, c_rank = (cols["netif"], cols["expire"], cols["ifscope"], cols["is_default"],
+                                                cols["rank"])
+        c_num = {k: cols[k] for k in _NUMERIC_COLS}
+        c_line = cols["line"]
+
+        for n, raw in numbered:
+            if raw[19:21] == "Z\t" and _PREFIX_RE.match(raw):
+                raw = raw[21:]
+            toks = raw.split()
+            if not toks:
+                continue
+            first = toks[0]
+            if first == "Destination":
+                names = [t.lower() for t in toks[3:]]
+                numeric = tuple(t for t in names if t in _NUMERIC_COLS)
+                skipping = False
+                continue
+            if len(toks) == 1 and first.endswith(":"):
+                fam = {"Internet:": "inet", "Internet6:": "inet6"}.get(first)
+                if fam is None:
+                    warn(warnings, n, f"not a routing table ({first}): skipped")
+                family, skipping = fam, fam is None
+                if fam:
+                    ranks[fam] = 0
+                continue
+            if first == "Routing" and toks[1:2] == ["tables"]:
+                skipping = False
+                continue
+            if first in ("Active", "Name", "Registered") or (first == "Proto" and not skipping):
+                if not skipping:
+                    warn(warnings, n, f"not a routing table ({raw.strip()[:40]!r}): skipped")
+                skipping = True
+                continue
+            if skipping:
+                continue
+            if len(toks) < 4:
+                warn(warnings, n, f"short route line: {raw.strip()[:60]!r}")
+                continue
+            dest, gw, flags = toks[0], toks[1], toks[2]
+            if not _FLAG_CHARS.issuperset(flags):
+                warn(warnings, n, f"not a route line: {raw.strip()[:60]!r}")
+                continue
+            rest = toks[3:]
+            nums = [None, None, None]
+            k = 0
+            while k < len(rest) and k < len(numeric) and rest[k].isdecimal():
+                nums[_NUMERIC_COLS.index(numeric[k])] = int(rest[k])
+                k += 1
+            if k >= len(rest):
+                warn(warnings, n, f"route line without an interface: {raw.strip()[:60]!r}")
+                continue
+            netif = rest[k]
+            expire = rest[k + 1] if k + 1 < len(rest) else None
+            if k + 2 < len(rest):
+                warn(warnings, n, f"extra fields ignored: {' '.join(rest[k + 2:])[:40]!r}")
+            fam = family or _guess_family(dest, gw)
+            cidr, scope = normalize_destination(dest, fam)
+            kind = gateway_kind(gw)
+            rank = ranks.get(fam, 0)
+            ranks[fam] = rank + 1
+            names = _flag_names(flags)
+            if len(names) != len(flags):
+                unknown_flags.update(c for c in flags if c not in FLAG_NAMES)
+            c_family.append(fam); c_dest.append(dest); c_cidr.append(cidr); c_scope.append(scope)
+            c_gw.append(gw); c_gwk.append(kind)
+            c_gwi.append(int(gw[5:]) if kind == "link" and gw[5:].isdecimal() else None)
+            c_flags.append(flags); c_names.append(list(names)); c_netif.append(netif); c_exp.append(expire)
+            c_ifs.append("I" in flags); c_def.append(dest == "default"); c_rank.append(rank)
+            c_num["refs"].append(nums[0]); c_num["use"].append(nums[1]); c_num["mtu"].append(nums[2])
+            c_line.append(n)
+        self.family, self.numeric, self.skipping = family, numeric, skipping
+        return self
+
+
+# ----------------------------------------------------------------------------- vectorized path
+
+_VECTOR_MIN = 1
+_STRUCT_WORDS = pa.array(["Destination", "Routing", "Active", "Name", "Registered", "Proto"], STRING)
+
+
+def _vector(text: str, warnings: list | None) -> pd.DataFrame | None:
+    """The routes frame, or None when the text has tabs, CR, other control or non-ASCII characters.
+
+    Route lines of 4 or 5 fields (destination, gateway, flags, netif[, expire]) under a header
+    without numeric columns and a known family are read with Arrow kernels, destinations,
+    gateways and flags once per distinct value; every other line (headers, sections, other
+    layouts, odd lines) goes through the line-by-line reader in order, so its state, ranks and
+    warnings are those of the line-by-line reader.
+    """
+    if not text.isascii():
+        return None
+    lines = Lines(text.encode(), True)
+    if len(lines.odd):
+        return None
+    n = lines.n
+    toks = pc.ascii_split_whitespace(pc.ascii_trim_whitespace(lines.arr.view(STRING)))
+    off = toks.offsets.to_numpy()
+    flat = toks.values
+    cnt = np.diff(off)
+    simple = (cnt == 4) | (cnt == 5)
+    cand = np.flatnonzero(simple)
+    first = off[:-1][cand]
+    struct = pc.is_in(flat.take(pa.array(first)), value_set=_STRUCT_WORDS).to_numpy(zero_copy_only=False)
+    enc = pc.dictionary_encode(flat.take(pa.array(first + 2)))
+    uflags = enc.dictionary.to_pylist()
+    flag_ok = np.array([_FLAG_CHARS.issuperset(f) for f in uflags], bool)
+    fidx = enc.indices.to_numpy()
+    simple[cand[struct | ~flag_ok[fidx]]] = False
+    flag_of = np.full(n, -1, np.int64)
+    flag_of[cand] = fidx
+
+    reader = _Reader(warnings)
+    segments = []  # (first row, end row, family, first rank)
+    prev = 0
+    for i in np.flatnonzero(~simple).tolist() + [n]:
+        if i > prev and not reader.skipping:
+            if reader.numeric == () and reader.family is not None:
+                fam = reader.family
+                rank = reader.ranks.get(fam, 0)
+                reader.ranks[fam] = rank + (i - prev)
+                segments.append((prev, i, fam, rank))
+            else:
+                reader.feed((j + 1, lines.text(j)) for j in range(prev, i))
+        if i < n:
+            reader.feed([(i + 1, lines.text(i))])
+        prev = i + 1
+    rows = np.concatenate([np.arange(a, b) for a, b, _, _ in segments] or [np.zeros(0, np.int64)])
+    used = np.zeros(len(uflags), bool)
+    used[flag_of[rows]] = True
+    for f, u in zip(uflags, used.tolist()):
+        if u and len(_flag_names(f)) != len(f):
+            reader.unknown_flags.update(c for c in f if c not in FLAG_NAMES)
+    vec = _vector_rows(lines, rows, segments, off, flat, cnt, uflags, flag_of[rows])
+    cols = reader.finish()
+    if not cols["line"]:
+        return vec
+    df = pd.concat([vec, SCHEMAS["routes"].frame(cols)], ignore_index=True)
+    return df.iloc[np.argsort(df["line"].to_numpy(np.int64), kind="stable")].reset_index(drop=True)
+
+
+def _vector_rows(lines, rows, segments, off, flat, cnt, uflags, fidx) -> pd.DataFrame:
+    k = len(rows)
+    o = off[:-1][rows]
+    dest = flat.take(pa.array(o))
+    gw = flat.take(pa.array(o + 1))
+    five = cnt[rows] == 5
+    fam6 = np.zeros(k, bool)
+    ranks = np.zeros(k, np.int64)
+    pos = 0
+    for a, b, fam, rank in segments:
+        fam6[pos:pos + b - a] = fam == "inet6"
+        ranks[pos:pos + b - a] = np.arange(rank, rank + b - a)
+        pos += b - a
+    # destinations: once per distinct (destination, family)
+    denc = pc.dictionary_encode(dest)
+    udest = denc.dictionary.to_pylist()
+    keys, inv = np.unique(denc.indices.to_numpy().astype(np.int64) * 2 + fam6, return_inverse=True)
+    norm = [normalize_destination(udest[key >> 1], "inet6" if key & 1 else "inet") for key in keys.tolist()]
+    inv = pa.array(inv.ravel())
+    genc = pc.dictionary_encode(gw)
+    ugw = genc.dictionary.to_pylist()
+    kinds = [gateway_kind(g) for g in ugw]
+    gidx = [int(g[5:]) if kd == "link" and g[5:].isdecimal() else None for g, kd in zip(ugw, kinds)]
+    gi = genc.indices.to_numpy()
+    names = [_flag_names(f) for f in uflags]
+    gwi_u = np.array([x if x is not None else 0 for x in gidx] + [0], np.int64)
+    gwi_m = np.array([x is None for x in gidx] + [True], bool)
+    cols = {
+        "family": pa.array(["inet", "inet6"], STRING).take(pa.array(fam6.view(np.int8))),
+        "destination": dest,
+        "cidr": pa.array([c for c, _ in norm], STRING).take(inv),
+        "dest_scope": pa.array([s for _, s in norm], STRING).take(inv),
+        "gateway": gw,
+        "gateway_kind": pa.array(kinds, STRING).take(genc.indices),
+        "flags": flat.take(pa.array(o + 2)),
+        "netif": flat.take(pa.array(o + 3)),
+        "expire": scatter_strings(k, five, flat.take(pa.array(o[five] + 4))),
+    }
+    out = {key: string_series(v) for key, v in cols.items()}
+    out["gateway_index"] = int_series(gwi_u[gi], gwi_m[gi])
+    flag_names = np.empty(k, object)
+    flag_names[:] = [list(names[i]) for i in fidx.tolist()]
+    out["flag_names"] = pd.Series(flag_names, dtype=object, copy=False)
+    ifs = np.array(["I" in f for f in uflags] + [False], bool)[fidx]
+    out["ifscope"] = pd.Series(pd.arrays.BooleanArray(ifs, np.zeros(k, bool)), copy=False)
+    isdef = pc.equal(dest, "default").to_numpy(zero_copy_only=False)
+    out["is_default"] = pd.Series(pd.arrays.BooleanArray(isdef, np.zeros(k, bool)), copy=False)
+    out["rank"] = int_series(ranks)
+    for key in _NUMERIC_COLS:
+        out[key] = int_series(np.zeros(k, np.int64), np.ones(k, bool))
+    out["line"] = int_series(rows + 1)
+    return SCHEMAS["routes"].frame(out, length=k)
