@@ -28,7 +28,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 __all__ = ["Column", "Schema", "DTYPES", "Warnings", "warn"]
 
@@ -72,13 +74,18 @@ class Schema:
         return self._names
 
     def empty(self) -> pd.DataFrame:
-        """A frame with no rows and every column at its dtype."""
-        return self.frame({})
+        """A frame with no rows and every column at its dtype (a shallow copy of a cached one)."""
+        proto = self.__dict__.get("_empty")
+        if proto is None:
+            proto = self.frame({})
+            object.__setattr__(self, "_empty", proto)
+        return proto.copy(deep=False)
 
     def frame(self, data: Mapping[str, Iterable] | pd.DataFrame, length: int | None = None) -> pd.DataFrame:
         """Build a typed frame from columns (dict of lists); missing columns become missing values.
 
-        Extra keys in *data* are dropped: the schema is the contract.
+        Extra keys in *data* are dropped: the schema is the contract. Series already at their
+        dtype on a default index are taken as they are (copy-on-write keeps them apart).
         """
         if isinstance(data, pd.DataFrame):
             data = {c: data[c] for c in data.columns}
@@ -90,11 +97,18 @@ class Schema:
         for col in self.columns:
             values = cols.get(col.name)
             if values is None:
-                values = [None] * n
-            elif len(values) != n:
+                out[col.name] = _missing(n, col.dtype)
+                continue
+            if len(values) != n:
                 raise ValueError(f"{self.name}.{col.name}: {len(values)} values for {n} rows")
-            out[col.name] = _cast(values, col.dtype)
-        return pd.DataFrame(out, index=pd.RangeIndex(n))
+            if isinstance(values, pd.Series):
+                if _dtype_ok(values.dtype, col.dtype) and _default_index(values.index, n):
+                    out[col.name] = values
+                else:
+                    out[col.name] = _cast(values, col.dtype)
+            else:
+                out[col.name] = _cast(values, col.dtype).array  # a fresh array: no copy needed
+        return pd.DataFrame(out, index=pd.RangeIndex(n), copy=False)
 
     def check(self, df: pd.DataFrame) -> list[str]:
         """Problems with *df* against this schema (empty list when it conforms)."""
@@ -111,6 +125,30 @@ class Schema:
     def markdown(self) -> str:
         rows = [f"| `{c.name}` | {c.dtype} | {c.doc} |" for c in self.columns]
         return "\n".join(["| column | dtype | meaning |", "|---|---|---|", *rows])
+
+
+def _default_index(index: pd.Index, n: int) -> bool:
+    return type(index) is pd.RangeIndex and index.start == 0 and index.step == 1 and len(index) == n
+
+
+_NA_STRING = pd.Series([], dtype="string").dtype
+
+
+def _missing(n: int, dtype: str):
+    """A fresh length-*n* array of missing values, as ``_cast([None] * n, dtype)`` gives."""
+    if dtype == "string":
+        return pd.array(pa.nulls(n, pa.large_string()), dtype=_NA_STRING)
+    if dtype == "Int64":
+        return pd.arrays.IntegerArray(np.zeros(n, np.int64), np.ones(n, bool))
+    if dtype == "float64":
+        return np.full(n, np.nan)
+    if dtype == "boolean":
+        return pd.arrays.BooleanArray(np.zeros(n, bool), np.ones(n, bool))
+    if dtype == "datetime":
+        return pd.array(np.full(n, np.datetime64("NaT", "ns")), dtype="datetime64[ns]").tz_localize("UTC")
+    out = np.empty(n, object)
+    out[:] = None
+    return out
 
 
 def _cast(values, dtype: str) -> pd.Series:
