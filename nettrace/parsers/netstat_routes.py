@@ -358,29 +358,26 @@ def _vector_rows(lines, rows, segments, off, flat, cnt, uflags, fidx) -> pd.Data
     norm = [normalize_destination(udest[key >> 1], "inet6" if key & 1 else "inet") for key in keys.tolist()]
     inv = pa.array(inv.ravel())
     genc = pc.dictionary_encode(gw)
-    ugw = genc.dictionary.to_pylist()
-    kinds = [gateway_kind(g) for g in ugw]
-    gidx = [int(g[5:]) if kd == "link" and g[5:].isdecimal() else None for g, kd in zip(ugw, kinds)]
+    kinds, gwi_u, gwi_m = _gateways(genc.dictionary)
     gi = genc.indices.to_numpy()
     names = [_flag_names(f) for f in uflags]
-    gwi_u = np.array([x if x is not None else 0 for x in gidx] + [0], np.int64)
-    gwi_m = np.array([x is None for x in gidx] + [True], bool)
     cols = {
         "family": pa.array(["inet", "inet6"], STRING).take(pa.array(fam6.view(np.int8))),
         "destination": dest,
         "cidr": pa.array([c for c, _ in norm], STRING).take(inv),
         "dest_scope": pa.array([s for _, s in norm], STRING).take(inv),
         "gateway": gw,
-        "gateway_kind": pa.array(kinds, STRING).take(genc.indices),
+        "gateway_kind": kinds.take(genc.indices),
         "flags": flat.take(pa.array(o + 2)),
         "netif": flat.take(pa.array(o + 3)),
         "expire": scatter_strings(k, five, flat.take(pa.array(o[five] + 4))),
     }
     out = {key: string_series(v) for key, v in cols.items()}
     out["gateway_index"] = int_series(gwi_u[gi], gwi_m[gi])
-    flag_names = np.empty(k, object)
-    flag_names[:] = [list(names[i]) for i in fidx.tolist()]
-    out["flag_names"] = pd.Series(flag_names, dtype=object, copy=False)
+    shared = np.empty(len(names), object)  # one list per distinct flags string, shared by its rows
+    for i, nm in enumerate(names):
+        shared[i] = list(nm)
+    out["flag_names"] = pd.Series(shared[fidx], dtype=object, copy=False)
     ifs = np.array(["I" in f for f in uflags] + [False], bool)[fidx]
     out["ifscope"] = pd.Series(pd.arrays.BooleanArray(ifs, np.zeros(k, bool)), copy=False)
     isdef = pc.equal(dest, "default").to_numpy(zero_copy_only=False)
@@ -390,3 +387,32 @@ def _vector_rows(lines, rows, segments, off, flat, cnt, uflags, fidx) -> pd.Data
         out[key] = int_series(np.zeros(k, np.int64), np.ones(k, bool))
     out["line"] = int_series(rows + 1)
     return SCHEMAS["routes"].frame(out, length=k)
+
+
+_KINDS = pa.array(["ip", "link", "mac", "interface"], STRING)
+
+
+def _gateways(ugw: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+    """``gateway_kind`` and the link#N index over distinct gateways with Arrow kernels:
+    (kinds, index values, index missing) — the index arrays have one extra missing item."""
+    m = len(ugw)
+    link = pc.starts_with(ugw, "link#").to_numpy(zero_copy_only=False)
+    mac = pc.match_substring_regex(ugw, _MAC_RE.pattern).to_numpy(zero_copy_only=False)
+    ifn = pc.match_substring_regex(ugw, _IFNAME_RE.pattern).to_numpy(zero_copy_only=False)
+    code = np.where(link, 1, np.where(mac, 2, np.where(ifn, 3, 0))).astype(np.int8)
+    vals = np.zeros(m + 1, np.int64)
+    miss = np.ones(m + 1, bool)
+    if link.any():
+        sel = pa.array(link)
+        num = pc.binary_slice(ugw.filter(sel).view(pa.large_binary()), 5, 1 << 30).view(STRING)
+        dec = pc.ascii_is_decimal(num).to_numpy(zero_copy_only=False)
+        dec &= pc.binary_length(num).to_numpy(zero_copy_only=False) <= 18
+        at = np.flatnonzero(link)
+        if dec.any():
+            vals[at[dec]] = pc.cast(num.filter(pa.array(dec)), pa.int64()).to_numpy()
+            miss[at[dec]] = False
+        for i in at[~dec].tolist():  # empty or not digits (missing), or too long for int64 (as before)
+            g = ugw[i].as_py()
+            if g[5:].isdecimal():
+                vals[i], miss[i] = int(g[5:]), False
+    return _KINDS.take(pa.array(code)), vals, miss
