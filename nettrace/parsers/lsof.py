@@ -10,7 +10,8 @@ With a header, cells are cut at the header's column edges (jc-style), checked ag
 (a cut must fall on a blank) — fast and exact with empty cells. Big listings take a vectorized
 path (``_vector``, helpers in ``_arrow``): NAME, DEVICE, SIZE/OFF and NODE are cut with Arrow
 kernels over all rows at once, COMMAND PID USER and FD TYPE are split once per distinct value,
-and the derived columns come from Arrow string kernels; rows with tabs, control or non-ASCII
+the derived columns come from Arrow string kernels, socket states, addresses and ports
+from numpy over the bytes of the IPv4/IPv6 NAMEs (``_sockets``); rows with tabs, control or non-ASCII
 characters are read one by one, and a listing with any row the cuts do not fit is read line by
 line as before, with the same results and warnings. Rows that do not line up and
 text without a header (fragments) are read by pattern: DEVICE is ``0x…`` or ``major,minor``,
@@ -460,30 +461,107 @@ def _derive_vec(n: int, norm: np.ndarray, types: list, type_idx: np.ndarray, nod
     ip_idx = np.flatnonzero(ip_mask)
     k = len(ip_idx)
     out["protocol"] = scatter_strings(n, ip_mask, node.filter(pa.array(ip_mask)))
-    # state: a trailing " (STATE)"; what precedes its blanks is the endpoints
-    head, tail, found = partition(ipn, "(", reverse=True)
-    closing = pc.ends_with(ipn, ")").to_numpy(zero_copy_only=False) & found
-    pre = ipn
-    state = pa.nulls(k, STRING)
-    if closing.any():
-        sel = pa.array(closing)
-        inner = pc.utf8_slice_codeunits(tail.filter(sel), 0, -1).cast(STRING)
-        heads = head.filter(sel)
-        x = pc.replace_substring(inner, "_", "A")  # [A-Z_0-9]+
-        ok = pc.and_(pc.ascii_is_alnum(x), pc.or_(pc.ascii_is_upper(x), pc.ascii_is_decimal(x)))
-        ok = pc.and_(ok, pc.ends_with(heads, " ")).to_numpy(zero_copy_only=False)
-        hit = np.zeros(k, bool)
-        hit[np.flatnonzero(closing)[ok]] = True
-        okm = pa.array(ok)
-        state = scatter_strings(k, hit, inner.filter(okm))
-        pre = pc.replace_with_mask(ipn.cast(STRING), pa.array(hit), pc.ascii_rtrim_whitespace(heads.filter(okm)).cast(STRING))
+    state, l_addr, l_port, r_addr, r_port = _sockets(ipn)
     out["state"] = scatter_strings(n, ip_mask, state)
-    local, remote, _ = partition(pre, "->")
-    l_addr, l_port = _endpoints(local)
-    r_addr, r_port = _endpoints(remote)
-    has_remote = pc.greater(pc.binary_length(remote), 0).to_numpy(zero_copy_only=False)
     out["local_address"] = scatter_strings(n, ip_mask, l_addr)
-    out["remote_address"] = scatter_strings(n, ip_mask, pc.if_else(pa.array(has_remote), r_addr, pa.scalar(None, STRING)))
-    ports = {"local_port": _ports(l_port, n, ip_idx, np.ones(k, bool)),
-             "remote_port": _ports(r_port, n, ip_idx, has_remote)}
+    out["remote_address"] = scatter_strings(n, ip_mask, r_addr)
+    ports = {"local_port": _scatter_ints(n, ip_idx, *l_port), "remote_port": _scatter_ints(n, ip_idx, *r_port)}
     return out, ports
+
+
+def _scatter_ints(n: int, idx: np.ndarray, vals: np.ndarray, miss: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    out, m = np.zeros(n, np.int64), np.ones(n, bool)
+    out[idx], m[idx] = vals, miss
+    return out, m
+
+
+def _pairs(data: np.ndarray, a: int, b: int) -> np.ndarray:
+    """Positions of the two-byte sequence (a, b) in *data*."""
+    return np.flatnonzero((data[:-1] == a) & (data[1:] == b)) if len(data) > 1 else np.zeros(0, np.int64)
+
+
+def _first_at(pos: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """The first of the sorted *pos* in [lo, hi) per row; -1 where there is none."""
+    j = np.searchsorted(pos, lo)
+    got = np.append(pos, np.iinfo(np.int64).max)[j]
+    return np.where(got < hi, got, -1)
+
+
+def _last_at(pos: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """The last of the sorted *pos* in [lo, hi) per row; -1 where there is none."""
+    j = np.searchsorted(pos, hi) - 1
+    got = np.append(pos, -1)[j]  # j = -1 -> the appended -1
+    return np.where((j >= 0) & (got >= lo), got, -1)
+
+
+def _spans(data: np.ndarray, lo: np.ndarray, hi: np.ndarray, valid: np.ndarray) -> pa.Array:
+    """Strings ``data[lo:hi]`` per row (null where not *valid*), gathered into a new buffer."""
+    k = len(lo)
+    lens = np.where(valid, hi - lo, 0)
+    offsets = np.zeros(k + 1, np.int64)
+    np.cumsum(lens, out=offsets[1:])
+    total = int(offsets[-1])
+    idx = np.arange(total, dtype=np.int64) + np.repeat(lo - offsets[:-1], lens)
+    buf = pa.py_buffer(data[idx].tobytes())
+    bits = None if valid.all() else pa.py_buffer(np.packbits(valid, bitorder="little"))
+    return pa.LargeStringArray.from_buffers(k, pa.py_buffer(offsets), buf, bits, k - int(valid.sum()))
+
+
+def _sockets(ipn: pa.Array):
+    """``_derive`` of IPv4/IPv6 NAMEs (printable ASCII, right-trimmed) with numpy over their bytes:
+    state, local address, (local port, missing), remote address, (remote port, missing)."""
+    ipn = ipn.cast(STRING)
+    if ipn.null_count:
+        raise _Fallback
+    k = len(ipn)
+    _, obuf, dbuf = ipn.buffers()
+    offs = np.frombuffer(obuf, np.int64, k + 1, ipn.offset * 8)
+    data = np.frombuffer(dbuf, np.uint8, int(offs[-1]) if k else 0) if dbuf is not None else np.zeros(0, np.uint8)
+    a, e = offs[:-1], offs[1:]
+    # state: " (STATE)" at the end, STATE of [A-Z_0-9]+; what precedes its blanks is the endpoints
+    lp = _last_at(np.flatnonzero(data == 40), a, e)
+    last = data[np.maximum(e - 1, 0)] if len(data) else np.zeros(k, np.uint8)
+    has = (lp > a) & (e - lp >= 3) & (last == 41)
+    if has.any():
+        has &= data[np.maximum(lp - 1, 0)] == 32
+        inner = _spans(data, lp + 1, e - 1, has).filter(pa.array(has))
+        has[has] = pc.match_substring_regex(inner, "^[A-Z_0-9]+$").to_numpy(zero_copy_only=False)
+    state = _spans(data, lp + 1, e - 1, has)
+    pe = np.where(has, lp, e)
+    while True:  # right-trim the blanks before "("
+        trim = has & (pe > a)
+        trim[trim] = data[pe[trim] - 1] == 32
+        if not trim.any():
+            break
+        pe = pe - trim
+    arrow = _first_at(_pairs(data, 45, 62), a, pe - 1)
+    le = np.where(arrow >= 0, arrow, pe)
+    rs = np.where(arrow >= 0, arrow + 2, pe)
+    colons = np.flatnonzero(data == 58)
+    closes = _pairs(data, 93, 58)
+
+    def endpoint(lo, hi, valid):
+        nonempty = hi > lo
+        br = nonempty & (data[np.minimum(lo, max(len(data) - 1, 0))] == 91) if len(data) else nonempty
+        c = _first_at(closes, lo + 1, hi - 1)
+        bf = br & (c >= 0)
+        col = _last_at(colons, lo, hi)
+        cf = ~br & (col >= 0)
+        addr_lo = np.where(br, lo + 1, lo)
+        addr_hi = np.where(bf, c, np.where(cf, col, hi))
+        addr_ok = valid & (br | cf | nonempty)
+        p_lo = np.where(bf, c + 2, np.where(cf, col + 1, hi))
+        p_ok = valid & (bf | cf) & (hi > p_lo)
+        if p_ok.any():
+            port = _spans(data, p_lo, hi, p_ok).filter(pa.array(p_ok))
+            p_ok[p_ok] = pc.ascii_is_decimal(port).to_numpy(zero_copy_only=False)
+        vals, miss = np.zeros(k, np.int64), ~p_ok
+        if p_ok.any():
+            if (hi - p_lo)[p_ok].max() > 18:
+                raise _Fallback
+            vals[p_ok] = pc.cast(_spans(data, p_lo, hi, p_ok).filter(pa.array(p_ok)), pa.int64()).to_numpy()
+        return _spans(data, addr_lo, addr_hi, addr_ok), (vals, miss)
+
+    l_addr, l_port = endpoint(a, le, np.ones(k, bool))
+    r_addr, r_port = endpoint(rs, pe, pe > rs)
+    return state, l_addr, l_port, r_addr, r_port

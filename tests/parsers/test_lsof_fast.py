@@ -77,3 +77,30 @@ def test_crlf_and_trailing_newlines(generated):
                          + list(fuzzkit.seeds().get("lsof", ())))
 def test_real_outputs(text):
     same(text)
+
+
+def test_sockets_match_derive():
+    """``_sockets`` (numpy over the NAME bytes) agrees with ``_derive`` on awkward socket names."""
+    import random
+
+    import pyarrow as pa
+
+    from nettrace.parsers import lsof as ls
+
+    rnd = random.Random(3)
+    atoms = ["[", "]", ":", "->", "(", ")", " ", "*", "1", "80", "fe80::1", "LISTEN", "A_B", "a", "-", ">", "  ",
+             "]:", "CLOSED"]
+    names = ["", "*:*", "[::1]:80", "[]:1", "[x", ":80", "a:", "a->", "->b:1", "x (LISTEN)", " (LISTEN)", "(LISTEN)",
+             "a:1 (l)", "a:1  (A_9)", "a:1->b:2 (ESTABLISHED)"]
+    names += ["".join(rnd.choice(atoms) for _ in range(rnd.randrange(8))).strip() for _ in range(5000)]
+    state, la, lp, ra, rp = ls._sockets(pa.array(names, pa.large_string()))
+    exp = ls._derive(["IPv4"] * len(names), ["TCP"] * len(names), names)
+
+    def ints(v):
+        return [None if m else int(x) for x, m in zip(*v)]
+
+    assert state.to_pylist() == exp["state"]
+    assert la.to_pylist() == exp["local_address"]
+    assert ra.to_pylist() == exp["remote_address"]
+    assert ints(lp) == exp["local_port"]
+    assert ints(rp) == exp["remote_port"]
