@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import socket
 from functools import lru_cache
 
 import numpy as np
@@ -128,18 +129,100 @@ def normalize_destination(dest: str, family: str) -> tuple[str | None, str | Non
         return None, None
     if family == "inet6":
         addr, _, scope = addr.partition("%")
+        fast = _v6_network(addr, int(plen) if plen else 128)
+        if fast is not None:
+            return fast, scope or None
         try:
             net = ipaddress.IPv6Network(f"{addr}/{plen or 128}", strict=False)
         except ValueError:
             return None, scope or None
         return str(net), scope or None
     parts = addr.split(".")
-    if not 1 <= len(parts) <= 4 or not all(p.isdecimal() and int(p) < 256 for p in parts):
+    if not 1 <= len(parts) <= 4:
         return None, None
+    for p in parts:  # (a loop, not all(<genexpr>): this runs once per distinct destination)
+        if not p.isdecimal() or int(p) > 255:
+            return None, None
     prefix = int(plen) if plen else 8 * len(parts)
     if prefix > 32:
         return None, None
     return ".".join(parts + ["0"] * (4 - len(parts))) + f"/{prefix}", None
+
+
+_V4_SHAPE = r"^[0-9]{1,3}(?:\.[0-9]{1,3}){0,3}(?:/[0-9]{1,2})?$"
+_V4_PAD = pa.array(["", ".0.0.0", ".0.0", ".0", ""], pa.string())
+
+
+def _normalize_many(dests: list[str], inet6: np.ndarray) -> list[tuple[str | None, str | None]]:
+    """:func:`normalize_destination` of each of *dests* (distinct values): plain-ASCII IPv4 forms
+    (``10.162/16``, ``192.168.1``, ``127``) with Arrow kernels at once, the rest one by one.
+
+    >>> _normalize_many(["59.78.176/20", "127", "10.0.0.1", "300.1", "fe80::%en0/64"],
+    ...                 np.array([False, False, False, False, True]))
+    [('59.78.176.0/20', None), ('127.0.0.0/8', None), ('10.0.0.1/32', None), (None, None), ('fe80::/64', 'en0')]
+    """
+    out: list = [None] * len(dests)
+    v4 = np.flatnonzero(~inet6)
+    if len(v4) >= 64:
+        arr = pa.array([dests[i] for i in v4.tolist()], pa.string())
+        shaped = pc.match_substring_regex(arr, _V4_SHAPE).to_numpy(zero_copy_only=False)
+        rows = v4[shaped]
+        if len(rows):
+            parts = pc.extract_regex(arr.filter(pa.array(shaped)), r"^(?P<a>[0-9.]+)(?:/(?P<p>[0-9]+))?$")
+            addr, plen = parts.field("a"), parts.field("p")
+            octs = pc.split_pattern(addr, ".")
+            n = pc.list_value_length(octs).to_numpy()
+            values = pc.cast(pc.list_flatten(octs), pa.int64()).to_numpy()
+            bad = np.zeros(len(rows), bool)
+            bad[pc.list_parent_indices(octs).to_numpy()[values > 255]] = True
+            has_p = pc.not_equal(plen, "").to_numpy(zero_copy_only=False)
+            prefix = 8 * n
+            if has_p.any():
+                prefix[has_p] = pc.cast(plen.filter(pa.array(has_p)), pa.int64()).to_numpy()
+            bad |= prefix > 32
+            cidr = pc.binary_join_element_wise(addr, _V4_PAD.take(pa.array(n)), "/",
+                                               pc.cast(pa.array(prefix), pa.string()), "").to_pylist()
+            for i, c, b in zip(rows.tolist(), cidr, bad.tolist()):
+                out[i] = (None, None) if b else (c, None)
+    for i, d in enumerate(dests):
+        if out[i] is None:
+            out[i] = normalize_destination(d, "inet6" if inet6[i] else "inet")
+    return out
+
+
+def _v6_network(addr: str, plen: int) -> str | None:
+    """``str(ipaddress.IPv6Network(f"{addr}/{plen}", strict=False))`` without ipaddress's
+    pure-Python parsing (about 5x faster); None when it cannot say for sure (ipaddress decides).
+
+    >>> _v6_network("fe80::", 64), _v6_network("2001:db8:0:0:1:0:0:1", 128), _v6_network("ff02::fb", 8)
+    ('fe80::/64', '2001:db8::1:0:0:1/128', 'ff00::/8')
+    """
+    if plen > 128 or "." in addr or not addr or len(addr) > 39:
+        return None
+    try:
+        n = int.from_bytes(socket.inet_pton(socket.AF_INET6, addr), "big")
+    except (OSError, ValueError):
+        return None
+    n &= ((1 << 128) - 1) ^ ((1 << (128 - plen)) - 1)
+    # ipaddress's _compress_hextets: the longest run of two or more zero hextets becomes "::"
+    hextets = [f"{(n >> s) & 0xFFFF:x}" for s in range(112, -1, -16)]
+    best_start, best_len, start = -1, 0, -1
+    for i, h in enumerate(hextets):
+        if h == "0":
+            if start < 0:
+                start = i
+            if i - start + 1 > best_len:
+                best_start, best_len = start, i - start + 1
+        else:
+            start = -1
+    if best_len > 1:
+        end = best_start + best_len
+        hextets[best_start:end] = [""]
+        if best_start == 0:
+            hextets.insert(0, "")
+        if end == 8:
+            hextets.append("")
+    return ":".join(hextets) + f"/{plen}"
 
 
 def gateway_kind(gateway: str) -> str:
@@ -355,7 +438,7 @@ def _vector_rows(lines, rows, segments, off, flat, cnt, uflags, fidx) -> pd.Data
     denc = pc.dictionary_encode(dest)
     udest = denc.dictionary.to_pylist()
     keys, inv = np.unique(denc.indices.to_numpy().astype(np.int64) * 2 + fam6, return_inverse=True)
-    norm = [normalize_destination(udest[key >> 1], "inet6" if key & 1 else "inet") for key in keys.tolist()]
+    norm = _normalize_many([udest[key >> 1] for key in keys.tolist()], (keys & 1).astype(bool))
     inv = pa.array(inv.ravel())
     genc = pc.dictionary_encode(gw)
     kinds, gwi_u, gwi_m = _gateways(genc.dictionary)

@@ -56,3 +56,38 @@ def test_fragment_without_headers(generated):
                          + list(fuzzkit.seeds().get("netstat_routes", ())))
 def test_real_outputs(text):
     same(text)
+
+
+def test_batch_destination_normalisation_equals_the_one_by_one_function():
+    """_normalize_many (Arrow kernels for plain IPv4 forms) and _v6_network (inet_pton instead of
+    ipaddress) give exactly what normalize_destination's ipaddress-based path gives."""
+    import ipaddress
+    import random
+
+    import numpy as np
+
+    from nettrace.parsers.netstat_routes import _normalize_many, _v6_network, normalize_destination
+
+    rnd = random.Random(11)
+    octets = ["0", "1", "10", "010", "255", "256", "999", "0010", "", "\u0663", "192"]
+    v4 = {".".join(rnd.choice(octets) for _ in range(rnd.randint(1, 5)))
+          + (("/" + rnd.choice(["0", "8", "08", "24", "32", "33", "", "x", "032"])) if rnd.random() < 0.5 else "")
+          for _ in range(5000)}
+    dests = sorted(v4) + ["default", "fe80::%en0/64", "::1", "ff02::fb"]
+    inet6 = np.array([":" in d for d in dests])
+    normalize_destination.cache_clear()
+    assert _normalize_many(dests, inet6) == [normalize_destination(d, "inet6" if f else "inet")
+                                            for d, f in zip(dests, inet6)]
+    hexes = ["0", "1", "ff", "ffff", "fe80", "2001", "db8", "0000", "00a"]
+    checked = 0
+    for _ in range(20000):
+        hs = [rnd.choice(hexes) for _ in range(rnd.randint(1, 8))]
+        if len(hs) < 8:
+            j = rnd.randint(0, len(hs))
+            hs = hs[:j] + ["", ""] + hs[j:] if j in (0, len(hs)) else hs[:j] + [""] + hs[j:]
+        addr, plen = ":".join(hs), rnd.choice([0, 1, 8, 16, 63, 64, 65, 127, 128, 129])
+        got = _v6_network(addr, plen)
+        if got is not None:
+            checked += 1
+            assert got == str(ipaddress.IPv6Network(f"{addr}/{plen}", strict=False)), (addr, plen)
+    assert checked > 5000
