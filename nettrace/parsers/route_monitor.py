@@ -500,6 +500,11 @@ def _fast(text: str, first: int, warnings: list | None, final: bool) -> pd.DataF
 
 
 def _parse_chunk(text: str, first: int, warnings: list | None, final: bool) -> pd.DataFrame:
+    a = _rtm_fast.ascii_view(text)
+    if a is not None:
+        got = _rtm_fast.chunk_frame(a, first, warnings)
+        if got is not None:
+            return got[0]
     df = _fast(text, first, warnings, final) if text else None
     if df is None:
         lines = text.split("\n")
@@ -618,7 +623,7 @@ def _last_header_start(text: str) -> int:
 def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     """Parse ``route -n monitor`` output into the ``route_events`` frame (in chunks of ~8 MB)."""
     parts: list[pd.DataFrame] = []
-    first, pos, step = 1, 0, 8 << 20
+    first, pos, step = 1, 0, 32 << 20
     while pos < len(text):
         end = _header_start(text, pos + step) if pos + step < len(text) else len(text)
         chunk = text[pos:end]
@@ -628,3 +633,6 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
         first += chunk.count("\n")
         pos = end
     return _concat(parts)
+
+
+from . import _rtm_fast  # noqa: E402  (the vectorized path uses this module's helpers)

@@ -1,0 +1,590 @@
+"""Vectorized reader of *regular* ``route -n monitor`` chunks (the fast path of :mod:`.route_monitor`).
+
+A chunk is read as bytes (an ASCII ``str`` is viewed in place, without a copy) and handled with
+integer offsets, numpy and pyarrow kernels; Python runs only once per *distinct* value (distinct
+RTM lines with their ``seq`` cut out, distinct locks, sockaddrs and IFP texts) and for address
+lines that do not split into one token per role (those go through ``_addresses``, which warns).
+
+:func:`chunk_frame` returns None as soon as the chunk is not entirely regular, and the caller falls
+back to the regex/line-by-line readers, which produce the same frame and the warnings. Regular
+means: ASCII, no ``\\r``; every line, after an optional ``YYYY-MM-DDTHH:MM:SSZ<TAB>`` prefix, is
+empty or one of ``got message of size N on <24-char ctime>``, an ``RTM_`` line, ``locks:...``,
+``sockaddrs: <...>`` or an address line (leading space), in the order header, RTM line, optional
+locks, optional sockaddrs + address line; every RTM line matches the one-line form; every
+timestamp is a valid date; no message is cut short.
+
+Output columns never point into the chunk's buffer (every Arrow array is a fresh copy made by
+``take`` or ``dictionary_encode``), so the text may be dropped once the frame is built.
+"""
+from __future__ import annotations
+
+import ctypes
+import sys
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import route_monitor as rm
+
+__all__ = ["ascii_view", "chunk_frame"]
+
+
+def _le(b: bytes) -> int:
+    return int.from_bytes(b, "little")
+
+
+def ascii_view(text: str) -> np.ndarray | None:
+    """The bytes of an ASCII ``str`` as a read-only uint8 array over the string's own memory
+    (CPython compact ASCII strings store their characters as bytes after the object header);
+    None when *text* is not that (then encode it). The array keeps *text* alive."""
+    n = len(text)
+    if type(text) is not str or n < 64 or sys.implementation.name != "cpython" or not text.isascii():
+        return None
+    off = sys.getsizeof(text) - n - 1
+    if off <= 0:
+        return None
+    raw = (ctypes.c_char * n).from_address(id(text) + off)
+    raw._keep = text  # the array's base chain keeps the string alive
+    a = np.frombuffer(raw, np.uint8)
+    a.flags.writeable = False
+    for lo, hi in ((0, 64), (n // 2, n // 2 + 64), (n - 64, n)):
+        if bytes(a[lo:hi]) != text[lo:hi].encode("ascii"):
+            return None
+    return a
+
+
+# byte kinds of a line's first content byte
+_K_BLANK, _K_HDR, _K_RTM, _K_LOCKS, _K_SOCK, _K_ADDR, _K_BAD = range(7)
+_KIND = np.full(256, _K_BAD, dtype=np.int8)
+_KIND[ord("\n")] = _K_BLANK
+_KIND[ord("g")] = _K_HDR
+_KIND[ord("R")] = _K_RTM
+_KIND[ord("l")] = _K_LOCKS
+_KIND[ord("s")] = _K_SOCK
+_KIND[ord(" ")] = _K_ADDR
+# _ALLOWED[kind * 8 + kind of the previous line] (the chunk's start counts as a blank line)
+_ALLOWED = np.zeros(64, dtype=bool)
+for _k, _prevs in ((_K_BLANK, (_K_BLANK, _K_RTM, _K_LOCKS, _K_ADDR)), (_K_HDR, (_K_BLANK, _K_RTM, _K_LOCKS, _K_ADDR)),
+                   (_K_RTM, (_K_HDR,)), (_K_LOCKS, (_K_RTM,)), (_K_SOCK, (_K_RTM, _K_LOCKS)), (_K_ADDR, (_K_SOCK,))):
+    for _p in _prevs:
+        _ALLOWED[_k * 8 + _p] = True
+
+_PFX_MASK = 0xFFFF0000000000FF                       # bytes 13, 19, 20 of a prefixed line
+_PFX_PAT = ord(":") | ord("Z") << 48 | ord("\t") << 56
+_ZEROS = 0x3030303030303030
+_HI = 0xF0F0F0F0F0F0F0F0
+_SIX = 0x0606060606060606
+_MONTH_CODE = {_le(m.encode()): i for i, m in enumerate(
+    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
+_MONTH_KEYS = np.array(sorted(_MONTH_CODE), dtype=np.uint64)
+_MONTH_VALS = np.array([_MONTH_CODE[k] for k in sorted(_MONTH_CODE)], dtype=np.int64)
+_NS = 1_000_000_000
+PROFILE: dict | None = None  # set to {} to collect seconds per step of chunk_frame
+
+
+def _mark(label: str, _last=[0.0]) -> None:
+    if PROFILE is not None:
+        import time
+        now = time.perf_counter()
+        if label != "start":
+            PROFILE[label] = PROFILE.get(label, 0.0) + now - _last[0]
+        _last[0] = now
+
+
+class _Buf:
+    """A chunk's bytes with unaligned 8-byte loads and zero-copy Arrow views."""
+
+    def __init__(self, a: np.ndarray) -> None:
+        self.a = a
+        self.n = len(a)
+        # W[p] = the 8 bytes at p (little-endian), for any p <= n - 8
+        self.W = np.ndarray((self.n - 7,), dtype="<u8", buffer=a, strides=(1,))
+        self.pbuf = pa.py_buffer(a)
+
+    def w(self, pos: np.ndarray) -> np.ndarray:
+        """The 8 bytes at each pos as a little-endian uint64 (zeros past the end)."""
+        out = self.W[np.minimum(pos, self.n - 8)]
+        over = np.flatnonzero(pos > self.n - 8)
+        for i in over:  # the last 7 bytes of the buffer: rare
+            out[i] = _le(bytes(self.a[max(int(pos[i]), 0):self.n]).ljust(8, b"\0")[:8])
+        return out
+
+    def offsets(self, arr: pa.Array) -> tuple[np.ndarray, "_Buf"]:
+        """Offsets and bytes of a large_string array made by :meth:`seg`."""
+        off = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset:arr.offset + len(arr) + 1]
+        data = np.frombuffer(arr.buffers()[2], dtype=np.uint8)[:off[-1]] if off[-1] else np.zeros(8, np.uint8)
+        return off, _Buf(data if len(data) >= 8 else np.append(data, np.zeros(8, np.uint8)))
+
+    def byte(self, pos: np.ndarray) -> np.ndarray:
+        return self.a[np.minimum(pos, self.n - 1)]
+
+    def seg(self, s: np.ndarray, e: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
+        """large_string array of ``bytes[s[i]:e[i]]`` (a copy); null where not *valid*.
+        Valid segments must be in order and not overlap."""
+        n = len(s)
+        if n == 0:
+            return pa.array([], pa.large_string())
+        if valid is not None:
+            keep = np.maximum.accumulate(np.where(valid, e, 0))
+            s = np.where(valid, s, keep)
+            e = np.where(valid, e, keep)
+        offs = np.empty(2 * n, dtype=np.int64)
+        offs[0::2] = s
+        offs[1::2] = e
+        arr = pa.LargeStringArray.from_buffers(2 * n - 1, pa.py_buffer(offs), self.pbuf)
+        idx = np.arange(0, 2 * n - 1, 2, dtype=np.int64)
+        return pc.take(arr, pa.array(idx, mask=None if valid is None else ~valid))
+
+    def views(self, s: np.ndarray, e: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
+        """Zero-copy string_view array of ``bytes[s[i]:e[i]]`` (null where not *valid*): for
+        dictionary_encode and casts (transient: it points into the buffer)."""
+        n = len(s)
+        L = (e - s) if valid is None else np.where(valid, e - s, 0)
+        Lu = L.astype(np.uint64)
+        one = np.uint64(1)
+        k0 = np.minimum(Lu, np.uint64(4)) * np.uint64(8)
+        v = np.empty((n, 2), dtype=np.uint64)
+        v[:, 0] = Lu | ((self.w(s) & ((one << k0) - one)) << np.uint64(32))
+        k1 = np.clip(L - 4, 0, 8).astype(np.uint64) * np.uint64(8)
+        m1 = np.where(k1 == 64, np.uint64(0xFFFFFFFFFFFFFFFF), (one << (k1 & np.uint64(63))) - one)
+        v[:, 1] = np.where(L <= 12, self.w(s + 4) & m1, s.astype(np.uint64) << np.uint64(32))
+        bits = None if valid is None else pa.py_buffer(np.packbits(valid, bitorder="little"))
+        return pa.Array.from_buffers(pa.string_view(), n, [bits, pa.py_buffer(v), self.pbuf])
+
+    def runs(self, s: np.ndarray, end: int) -> pa.Array:
+        """Zero-copy large_string array of ``bytes[s[i]:s[i+1]]`` (the last to *end*): for
+        searches that stop at their first match (transient: it points into the buffer)."""
+        offs = np.empty(len(s) + 1, dtype=np.int64)
+        offs[:-1] = s
+        offs[-1] = end
+        return pa.LargeStringArray.from_buffers(len(s), pa.py_buffer(offs), self.pbuf)
+
+    def find(self, s: np.ndarray, end: int, pattern: str) -> np.ndarray:
+        """Offset of the first *pattern* at or after each s[i] and before s[i+1] (-1: none)."""
+        return pc.find_substring(self.runs(s, end), pattern).to_numpy()
+
+
+def _digits_ok(t: np.ndarray) -> np.ndarray:
+    """Each of the 8 bytes of *t* is an ASCII digit."""
+    return ((t & _HI) == _ZEROS) & (((t + _SIX) & _HI) == _ZEROS)
+
+
+def _number(buf: _Buf, pos: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Values of the k[i] (1..8) ASCII digits at pos[i]; and whether they all are digits."""
+    w = buf.w(pos)
+    sh = ((8 - k) * 8).astype(np.uint64)
+    t = (w << sh) | (((np.uint64(1) << sh) - np.uint64(1)) & np.uint64(_ZEROS))
+    t[k == 8] = w[k == 8]
+    ok = _digits_ok(t) & (k >= 1) & (k <= 8)
+    d = t - np.uint64(_ZEROS)
+    d = d * np.uint64(10) + (d >> np.uint64(8))
+    d = (d & np.uint64(0x000000FF000000FF)) * np.uint64(100 + (1000000 << 32)) + \
+        ((d >> np.uint64(16)) & np.uint64(0x000000FF000000FF)) * np.uint64(1 + (10000 << 32))
+    return (d >> np.uint64(32)).astype(np.int64), ok
+
+
+def _b(w: np.ndarray, k: int) -> np.ndarray:
+    return ((w >> np.uint64(8 * k)) & np.uint64(0xFF)).astype(np.int64)
+
+
+def _d2(w: np.ndarray, k: int) -> np.ndarray:
+    return (_b(w, k) - 48) * 10 + _b(w, k + 1) - 48
+
+
+def _isdigit(w: np.ndarray, k: int) -> np.ndarray:
+    return (_b(w, k) - 48).astype(np.uint64) < 10
+
+
+def _days(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Days since 1970-01-01 of a proleptic Gregorian date (vectorized days_from_civil)."""
+    y = y - (m <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * (m + np.where(m > 2, -3, 9)) + 2) // 5 + d - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+def _valid_date(y, mo, d, h, mi, s) -> np.ndarray:
+    leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
+    dim = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[np.clip(mo, 0, 12)] + (leap & (mo == 2))
+    return ((y >= 1678) & (y <= 2261) & (mo >= 1) & (mo <= 12) & (d >= 1) & (d <= dim)
+            & (h <= 23) & (mi <= 59) & (s <= 59))
+
+
+def _run_starts(*keys: np.ndarray) -> np.ndarray:
+    """Indices where any key differs from the previous row (row 0 included)."""
+    n = len(keys[0])
+    chg = np.zeros(n, dtype=bool)
+    chg[0] = True
+    for k in keys:
+        chg[1:] |= k[1:] != k[:-1]
+    return np.flatnonzero(chg)
+
+
+def _prefix_ns(buf: _Buf, pos: np.ndarray) -> np.ndarray | None:
+    """ns since the epoch of the ``YYYY-MM-DDTHH:MM:SSZ`` prefixes at *pos*; None if any is not a valid time."""
+    w0, w8, w12 = buf.w(pos), buf.w(pos + 8), buf.w(pos + 12)
+    r = _run_starts(w0, w8, w12)
+    a, b, c = w0[r], w8[r], w12[r]
+    ok = (_b(a, 4) == 45) & (_b(a, 7) == 45) & (_b(b, 2) == 84) & (_b(b, 5) == 58) & (_b(c, 4) == 58) & (_b(c, 7) == 90)
+    for w, ks in ((a, (0, 1, 2, 3, 5, 6)), (b, (0, 1, 3, 4, 6, 7)), (c, (5, 6))):
+        for k in ks:
+            ok &= _isdigit(w, k)
+    y = _d2(a, 0) * 100 + _d2(a, 2)
+    mo, d, h, mi, s = _d2(a, 5), _d2(b, 0), _d2(b, 3), _d2(b, 6), _d2(c, 5)
+    if not (ok & _valid_date(y, mo, d, h, mi, s)).all():
+        return None
+    ns = ((_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + s) * _NS)
+    return np.repeat(ns, np.diff(np.append(r, len(pos))))
+
+
+def _ctime_ns(buf: _Buf, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """ns of the 24-char ctimes (``Fri Dec 26 18:00:05 2025``) at *pos*, their run starts and run
+    ids; None if any is not a valid date in that exact shape."""
+    w0, w8, w16 = buf.w(pos), buf.w(pos + 8), buf.w(pos + 16)
+    r = _run_starts(w0, w8, w16)
+    a, b, c = w0[r], w8[r], w16[r]
+    ok = (_b(a, 3) == 32) & (_b(a, 7) == 32) & (_b(b, 2) == 32) & (_b(b, 5) == 58) & (_b(c, 0) == 58) & (_b(c, 3) == 32)
+    for k in (0, 1, 2):  # weekday: letters (anything but a space is what split() needs)
+        ok &= ((_b(a, k) | 32) - 97).astype(np.uint64) < 26
+    for w, ks in ((b, (1, 3, 4, 6, 7)), (c, (1, 2, 4, 5, 6, 7))):
+        for k in ks:
+            ok &= _isdigit(w, k)
+    ok &= _isdigit(b, 0) | (_b(b, 0) == 32)
+    mkey = (a >> np.uint64(32)) & np.uint64(0xFFFFFF)
+    mi_ = np.minimum(np.searchsorted(_MONTH_KEYS, mkey), 11)
+    ok &= _MONTH_KEYS[mi_] == mkey
+    mo = _MONTH_VALS[mi_]
+    d = np.where(_b(b, 0) == 32, 0, _b(b, 0) - 48) * 10 + _b(b, 1) - 48
+    h, mi, s = _d2(b, 3), _d2(b, 6), _d2(c, 1)
+    y = _d2(c, 4) * 100 + _d2(c, 6)
+    if not (ok & _valid_date(y, mo, d, h, mi, s)).all():
+        return None
+    ns = ((_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + s) * _NS)
+    ids = np.repeat(np.arange(len(r)), np.diff(np.append(r, len(pos))))
+    return ns, r, ids
+
+
+def _datetimes(ns: np.ndarray, valid: np.ndarray | None = None) -> pd.Series:
+    v = ns.astype(np.int64, copy=True)
+    if valid is not None:
+        v[~valid] = np.iinfo(np.int64).min
+    return pd.Series(pd.DatetimeIndex(v.view("M8[ns]"), tz="UTC"))
+
+
+def _ints(values: np.ndarray, mask: np.ndarray | None = None) -> pd.Series:
+    if mask is None:
+        mask = np.zeros(len(values), dtype=bool)
+    return pd.Series(pd.arrays.IntegerArray(np.asarray(values, dtype=np.int64), mask))
+
+
+def _strings(arr: pa.Array) -> pd.Series:
+    return pd.Series(pd.arrays.ArrowStringArray(arr))
+
+
+def _objects(values: list, codes: np.ndarray) -> pd.Series:
+    arr = np.empty(len(values), dtype=object)
+    for i, v in enumerate(values):
+        arr[i] = v
+    return pd.Series(arr.take(codes), dtype="object")
+
+
+def _dict(arr: pa.Array) -> tuple[np.ndarray, list]:
+    """Codes and distinct Python strings of a large_string array (nulls -> code of None)."""
+    enc = pc.dictionary_encode(arr, null_encoding="encode")
+    return enc.indices.to_numpy(zero_copy_only=False).astype(np.int64), enc.dictionary.to_pylist()
+
+
+def chunk_frame(a: np.ndarray, first: int, warnings: list | None) -> tuple[pd.DataFrame, int] | None:
+    """``route_events`` of the ASCII bytes *a* (whose first line is line *first*) and its line
+    count; None when the chunk is not entirely regular (see the module doc)."""
+    N = len(a)
+    if N < 64:
+        return None
+    _mark("start")
+    buf = _Buf(a)
+    nl = np.flatnonzero(a == 10)
+    ends = nl if a[-1] == 10 else np.append(nl, N)
+    del nl
+    _mark("newlines")
+    nlines = len(ends)
+    starts = np.empty_like(ends)
+    starts[0] = 0
+    starts[1:] = ends[:-1] + 1
+    # the capture prefix (_slow's test: 'Z<TAB>' at 19, 'T' at 10, ':' at 13)
+    pre = ((ends - starts) >= 21) & ((buf.w(starts + 13) & np.uint64(_PFX_MASK)) == np.uint64(_PFX_PAT))
+    pre &= buf.byte(starts + 10) == 84
+    cs = starts + 21 * pre
+    del starts
+    kind = _KIND[buf.byte(cs)]
+    kind[cs >= ends] = _K_BLANK
+    prev = np.empty_like(kind)
+    prev[0] = _K_BLANK
+    prev[1:] = kind[:-1]
+    if not _ALLOWED[kind * 8 + prev].all() or kind[-1] in (_K_HDR, _K_SOCK):
+        return None
+    if (buf.byte(ends - 1) == 13).any():  # CR LF: the readers strip the CR
+        return None
+    del prev
+    _mark("prefix+kinds")
+    h = np.flatnonzero(kind == _K_HDR)
+    k = len(h)
+    if k == 0:
+        return rm.SCHEMAS["route_events"].empty(), nlines
+    if (kind[:h[0]] != _K_BLANK).any():
+        return None
+    # ------------------------------------------------------------------ header line
+    hc, he = cs[h], ends[h]
+    if not ((buf.w(hc) == _le(b"got mess")).all() and (buf.w(hc + 8) == _le(b"age of s")).all()
+            and ((buf.w(hc + 12) >> np.uint64(32)) == _le(b"ize ")).all()):
+        return None
+    if not ((buf.w(he - 28) & np.uint64(0xFFFFFFFF)) == _le(b" on ")).all():
+        return None
+    size, ok = _number(buf, hc + 20, he - 28 - (hc + 20))
+    if not ok.all():
+        return None
+    ct = _ctime_ns(buf, he - 24)
+    if ct is None:
+        return None
+    time_ns, trun, tids = ct
+    cap_ok = pre[h]
+    cap_ns = np.zeros(k, dtype=np.int64)
+    if cap_ok.any():
+        hs = cs[h] - 21
+        got = _prefix_ns(buf, hs[cap_ok])
+        if got is None:
+            return None
+        cap_ns[cap_ok] = got
+    out: dict[str, pd.Series] = {"line": _ints(first + h)}
+    _mark("header numbers+times")
+    out["captured_at"] = _datetimes(cap_ns, cap_ok if not cap_ok.all() else None)
+    out["time"] = _datetimes(time_ns[tids])
+    mt = buf.seg(he[trun] - 24, he[trun])
+    out["message_time"] = _strings(pc.take(mt, pa.array(tids)))
+    out["size"] = _ints(size)
+    del size, time_ns, tids, mt
+    _mark("header columns")
+    # ------------------------------------------------------------------ RTM line (seq cut out)
+    r = h + 1
+    rc, re_ = cs[r], ends[r]
+    if not ((buf.w(rc) & np.uint64(0xFFFFFFFF)) == _le(b"RTM_")).all():
+        return None
+    # a compact copy of the RTM lines; ", seq " found among their commas, the digits end at the next comma
+    roff, rb = buf.offsets(buf.seg(rc, np.minimum(re_ + 1, N)))
+    comma = np.flatnonzero(rb.a == 44)
+    at = np.flatnonzero((rb.w(comma) & np.uint64(0xFFFFFFFFFFFF)) == _le(b", seq "))
+    line_of = np.searchsorted(roff, comma[at], side="right") - 1
+    if len(at) and (at[-1] + 1 >= len(comma) or (np.diff(line_of) <= 0).any()):
+        return None  # ", seq " twice on a line, or no comma after it
+    has_seq = np.zeros(k, dtype=bool)
+    has_seq[line_of] = True
+    lend = roff[1:] - 1                                  # line ends (without the newline)
+    if re_[-1] == N:
+        lend[-1] += 1
+    qs = lend.copy()
+    qe = lend.copy()
+    qs[line_of] = comma[at] + 6
+    qe[line_of] = comma[at + 1]
+    if (qe < qs).any() or (qe > lend).any():
+        return None
+    seq = np.zeros(k, dtype=np.int64)
+    if len(at):
+        nd = (qe - qs)[line_of]
+        small = nd <= 8
+        v, ok = _number(rb, qs[line_of], np.where(small, nd, 8))
+        if not (ok | ~small).all():
+            return None
+        seq[line_of] = v
+        for i in line_of[~small]:  # more than 8 digits: rare
+            t = bytes(rb.a[qs[i]:qe[i]])
+            if not t.isdigit():
+                return None
+            seq[i] = int(t)
+    _mark("rtm seq")
+    xcode, xvals = _dict(rb.seg(roff[:-1], qs))
+    ycode, yvals = _dict(rb.seg(qe, lend))
+    pair = xcode * len(yvals) + ycode
+    pcode, pvals = pd.factorize(pair)
+    heads = []
+    for p in pvals:
+        x, y = xvals[p // len(yvals)], yvals[p % len(yvals)]
+        g = rm._RTM_RE.match(x + "1" + y if x.endswith(", seq ") else x + y)
+        if g is None or "\n" in y:
+            return None
+        if (g.group(5) is not None) != x.endswith(", seq "):
+            return None
+        if g.group(5) is not None and (g.start(5) != len(x) or g.group(5) != "1"):
+            return None
+        heads.append(g.groups())
+    del xcode, ycode, pair
+    _mark("rtm dict+regex")
+    typ, desc, length, pid, _s, errno, ifscope, ifref, ifindex, metric, flags = zip(*heads)
+
+    def col(values, conv):
+        vals = [conv(v) for v in values]
+        mask = np.array([v is None for v in vals], dtype=bool)
+        arr = np.array([0 if v is None else v for v in vals], dtype=np.int64)
+        return _ints(arr[pcode], mask[pcode])
+
+    pa_types = pa.array(typ, pa.large_string())
+    out["type"] = _strings(pc.take(pa_types, pa.array(pcode)))
+    out["description"] = _strings(pc.take(pa.array(desc, pa.large_string()), pa.array(pcode)))
+    out["length"] = col(length, int)
+    out["pid"] = col(pid, lambda v: None if v is None else int(v))
+    out["seq"] = _ints(seq, ~has_seq)
+    out["errno"] = col(errno, lambda v: None if v is None else int(v))
+    out["ifscope"] = col(ifscope, lambda v: None if v is None else int(v))
+    out["ifref"] = pd.Series(pd.arrays.BooleanArray(np.array([bool(v) for v in ifref])[pcode],
+                                                    np.zeros(k, dtype=bool)))
+    out["metric"] = col(metric, lambda v: None if v is None else int(v))
+    out["flags"] = _objects([f.split(",") if f else [] for f in flags], pcode)
+    tail_index = col(ifindex, lambda v: None if v is None else int(v))
+    no_locks = np.array([t in rm._NO_LOCKS for t in typ], dtype=bool)[pcode]
+    del seq, has_seq, qs, qe, rc, re_, at, comma, rb, roff, lend
+    _mark("rtm columns")
+    # ------------------------------------------------------------------ locks / sockaddrs lines
+    nk = np.minimum(r + 1, nlines - 1)
+    has_l = (r + 1 < nlines) & (kind[nk] == _K_LOCKS)
+    si = r + 1 + has_l
+    has_s = (si < nlines) & (kind[np.minimum(si, nlines - 1)] == _K_SOCK)
+    if not (no_locks | has_l | has_s).all():
+        return None  # a route message cut before its locks/sockaddrs lines: warnings needed
+    li = np.where(has_l, r + 1, 0)
+    lcode, lvals = _dict(buf.seg(cs[li], ends[li], has_l))
+    locks, inits = [], []
+    for v in lvals:
+        if v is None:
+            locks.append(None), inits.append(None)
+            continue
+        s = v.strip()
+        if "RTM_" in v or not s.startswith("locks:"):
+            return None
+        lk, _, it = s[6:].partition("inits:")
+        locks.append(lk.strip() or None)
+        inits.append(it.strip() or None)
+    lcode_pa = pa.array(lcode)
+    out["locks"] = _strings(pc.take(pa.array(locks, pa.large_string()), lcode_pa))
+    out["inits"] = _strings(pc.take(pa.array(inits, pa.large_string()), lcode_pa))
+    si = np.where(has_s, si, 0)
+    scode, svals = _dict(buf.seg(cs[si], ends[si], has_s))
+    roles_of = []
+    for v in svals:
+        if v is None:
+            roles_of.append([])
+            continue
+        s = v.strip()
+        if "RTM_" in v or not s.startswith("sockaddrs:"):
+            return None
+        roles_of.append([x for x in s[10:].strip().strip("<>").split(",") if x])
+        if len(set(roles_of[-1])) != len(roles_of[-1]):
+            return None  # a role twice: the readers disagree on which token wins; leave it to them
+    out["sockaddrs"] = _objects(roles_of, scode)
+    _mark("locks+sockaddrs")
+    # ------------------------------------------------------------------ address lines
+    role_s = {role: np.zeros(k, dtype=np.int64) for role in rm.ROLES}
+    role_e = {role: np.zeros(k, dtype=np.int64) for role in rm.ROLES}
+    role_ok = {role: np.zeros(k, dtype=bool) for role in rm.ROLES}
+    odd_rows: list[int] = []
+    am = np.flatnonzero(has_s)          # messages with an address line
+    if len(am):
+        ai = si[am] + 1                 # their address line
+        # compact copy of the lines without their leading space, each with its newline
+        lines = buf.seg(cs[ai] + 1, np.minimum(ends[ai] + 1, N))
+        off = np.frombuffer(lines.buffers()[1], dtype=np.int64)[lines.offset:lines.offset + len(lines) + 1]
+        D = np.frombuffer(lines.buffers()[2], dtype=np.uint8)[:off[-1]]
+        if ends[ai[-1]] == N:  # the last line has no newline: give it one
+            D = np.append(D, np.uint8(10))
+            off = off.copy()
+            off[-1] += 1
+        dbuf = _Buf(np.append(D, np.zeros(8, np.uint8)))   # padded for the 8-byte loads
+        sep = np.flatnonzero((D == 32) | (D == 10))          # every token ends at one of these
+        del D
+        ts = np.empty_like(sep)
+        ts[0] = 0
+        ts[1:] = sep[:-1] + 1
+        te = sep
+        ntok = np.diff(np.searchsorted(sep, off[1:] - 1, side="right"), prepend=0)  # tokens per line
+        tline = np.repeat(np.arange(len(am)), ntok)
+        tlen = te - ts
+        cand = np.flatnonzero(tlen == 6)
+        cand = cand[(dbuf.w(ts[cand]) & np.uint64(0xFFFFFFFFFFFF)) == _le(b"index:")]
+        # the regular "index: N " is one token: digits, then an empty token, on the same line
+        last = len(ts) - 1
+        c1, c2 = np.minimum(cand + 1, last), np.minimum(cand + 2, last)
+        good = (cand + 2 <= last) & (tline[c2] == tline[cand]) & (tlen[c2] == 0) & (tlen[c1] >= 1) & (tlen[c1] <= 8)
+        good &= _number(dbuf, ts[c1], np.clip(tlen[c1], 1, 8))[1]
+        bad_line = np.zeros(len(am), dtype=bool)
+        bad_line[tline[cand[~good]]] = True
+        cand = cand[good]
+        dead = np.zeros(len(ts), dtype=bool)
+        dead[cand + 1] = True
+        dead[cand + 2] = True
+        te = te.copy()
+        te[cand] = te[cand + 1]
+        eff = np.flatnonzero(~dead)
+        neff = ntok - 2 * np.bincount(tline[cand], minlength=len(am))
+        ebase = np.cumsum(neff) - neff
+        codes_am = scode[am]
+        bad_line |= neff != np.array([len(x) for x in roles_of], dtype=np.int64)[codes_am]
+        for c, roles in enumerate(roles_of):
+            rows = np.flatnonzero((codes_am == c) & ~bad_line)
+            if not roles or not len(rows):
+                continue
+            for j, role in enumerate(roles):
+                if role in role_s:
+                    t = eff[ebase[rows] + j]
+                    role_s[role][am[rows]] = ts[t]
+                    role_e[role][am[rows]] = te[t]
+                    role_ok[role][am[rows]] = te[t] > ts[t]
+        odd_rows = am[np.flatnonzero(bad_line)].tolist()
+        cols = {role: dbuf.seg(role_s[role], role_e[role], role_ok[role]) for role in rm.ROLES}
+        del sep, ts, te, tline, tlen, dead, eff, dbuf
+    else:
+        cols = {role: pa.nulls(k, pa.large_string()) for role in rm.ROLES}
+    _mark("address tokens")
+    if odd_rows:  # lines that do not split one token per role: the line-by-line reader, with its warnings
+        fixed: dict[str, list] = {role: [] for role in rm.ROLES}
+        for i in odd_rows:
+            ln = int(si[i] + 1)
+            text = bytes(a[cs[ln]:ends[ln]]).decode("ascii")
+            m = [None] * rm._NFIELDS
+            m[rm._SOCK] = roles_of[scode[i]]
+            rm._addresses(m, text, first + ln, warnings)
+            for role in rm.ROLES:
+                fixed[role].append(m[rm._ROLE_SLOT[role]])
+        idx = np.arange(k, dtype=np.int64)
+        idx[odd_rows] = k + np.arange(len(odd_rows))
+        idx_pa = pa.array(idx)
+        for role in rm.ROLES:
+            cols[role] = pc.take(pa.concat_arrays([cols[role], pa.array(fixed[role], pa.large_string())]), idx_pa)
+    for name, role in (("dst", "DST"), ("gateway", "GATEWAY"), ("netmask", "NETMASK"), ("genmask", "GENMASK"),
+                       ("ifp", "IFP"), ("ifa", "IFA"), ("author", "AUTHOR"), ("brd", "BRD")):
+        out[name] = _strings(cols[role])
+    _mark("address columns")
+    icode, ivals = _dict(cols["IFP"])
+    idx_vals, names = [], []
+    for u in ivals:
+        ix = name = None
+        if u is not None:
+            if u.startswith("index: "):
+                ix = int(u[7:]) if u[7:].isdecimal() else None
+            else:
+                mm = rm._IFNAME_RE.match(u)
+                name = mm.group(1) if mm else None
+        idx_vals.append(ix)
+        names.append(name)
+    out["interface"] = _strings(pc.take(pa.array(names, pa.large_string()), pa.array(icode)))
+    ix_mask = np.array([v is None for v in idx_vals], dtype=bool)[icode]
+    ix = np.array([0 if v is None else v for v in idx_vals], dtype=np.int64)[icode]
+    tail = tail_index.array
+    ix = np.where(ix_mask, tail._data, ix)
+    ix_mask &= tail._mask
+    out["index"] = _ints(ix, ix_mask)
+    _mark("ifp index")
+    schema = rm.SCHEMAS["route_events"]
+    df = schema.frame({c: out[c] for c in schema.names}, length=k)
+    _mark("frame")
+    return df, nlines
