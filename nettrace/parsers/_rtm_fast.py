@@ -97,6 +97,8 @@ class _Buf:
     """A chunk's bytes with unaligned 8-byte loads and zero-copy Arrow views."""
 
     def __init__(self, a: np.ndarray) -> None:
+        if len(a) < 8:  # room for one 8-byte load
+            a = np.append(a, np.zeros(8 - len(a), np.uint8))
         self.a = a
         self.n = len(a)
         # W[p] = the 8 bytes at p (little-endian), for any p <= n - 8
@@ -224,17 +226,42 @@ def _run_starts(*keys: np.ndarray) -> np.ndarray:
     return np.flatnonzero(chg)
 
 
+def _mask(positions, value: bytes | None = None) -> tuple[int, int]:
+    """(mask, pattern) over the byte *positions* of a word: digits when *value* is None."""
+    m = sum(0xFF << (8 * p) for p in positions)
+    if value is None:
+        return m, 0
+    return m, sum(b << (8 * p) for p, b in zip(positions, value))
+
+
+def _all_digits(w: np.ndarray, positions) -> np.ndarray:
+    """The bytes of *w* at *positions* are ASCII digits (SWAR: ASCII input, so no carries)."""
+    m, _ = _mask(positions)
+    hi = np.uint64(m & _HI)
+    zeros = np.uint64(m & _ZEROS)
+    return ((w & hi) == zeros) & (((w + np.uint64(_SIX & m)) & hi) == zeros)
+
+
+def _is(w: np.ndarray, positions, value: bytes) -> np.ndarray:
+    m, pat = _mask(positions, value)
+    return (w & np.uint64(m)) == np.uint64(pat)
+
+
+def _two(w: np.ndarray, k: int) -> np.ndarray:
+    """The 2-digit number at bytes k, k+1 of *w* (digits already checked), as int64."""
+    x = w >> np.uint64(8 * k)
+    return ((x & np.uint64(15)) * np.uint64(10) + ((x >> np.uint64(8)) & np.uint64(15))).astype(np.int64)
+
+
 def _prefix_ns(buf: _Buf, pos: np.ndarray) -> np.ndarray | None:
     """ns since the epoch of the ``YYYY-MM-DDTHH:MM:SSZ`` prefixes at *pos*; None if any is not a valid time."""
     w0, w8, w12 = buf.w(pos), buf.w(pos + 8), buf.w(pos + 12)
     r = _run_starts(w0, w8, w12)
     a, b, c = w0[r], w8[r], w12[r]
-    ok = (_b(a, 4) == 45) & (_b(a, 7) == 45) & (_b(b, 2) == 84) & (_b(b, 5) == 58) & (_b(c, 4) == 58) & (_b(c, 7) == 90)
-    for w, ks in ((a, (0, 1, 2, 3, 5, 6)), (b, (0, 1, 3, 4, 6, 7)), (c, (5, 6))):
-        for k in ks:
-            ok &= _isdigit(w, k)
-    y = _d2(a, 0) * 100 + _d2(a, 2)
-    mo, d, h, mi, s = _d2(a, 5), _d2(b, 0), _d2(b, 3), _d2(b, 6), _d2(c, 5)
+    ok = (_all_digits(a, (0, 1, 2, 3, 5, 6)) & _is(a, (4, 7), b"--") & _all_digits(b, (0, 1, 3, 4, 6, 7))
+          & _is(b, (2, 5), b"T:") & _all_digits(c, (5, 6)) & _is(c, (4, 7), b":Z"))
+    y = _two(a, 0) * 100 + _two(a, 2)
+    mo, d, h, mi, s = _two(a, 5), _two(b, 0), _two(b, 3), _two(b, 6), _two(c, 5)
     if not (ok & _valid_date(y, mo, d, h, mi, s)).all():
         return None
     ns = ((_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + s) * _NS)
@@ -247,20 +274,20 @@ def _ctime_ns(buf: _Buf, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nd
     w0, w8, w16 = buf.w(pos), buf.w(pos + 8), buf.w(pos + 16)
     r = _run_starts(w0, w8, w16)
     a, b, c = w0[r], w8[r], w16[r]
-    ok = (_b(a, 3) == 32) & (_b(a, 7) == 32) & (_b(b, 2) == 32) & (_b(b, 5) == 58) & (_b(c, 0) == 58) & (_b(c, 3) == 32)
-    for k in (0, 1, 2):  # weekday: letters (anything but a space is what split() needs)
-        ok &= ((_b(a, k) | 32) - 97).astype(np.uint64) < 26
-    for w, ks in ((b, (1, 3, 4, 6, 7)), (c, (1, 2, 4, 5, 6, 7))):
-        for k in ks:
-            ok &= _isdigit(w, k)
-    ok &= _isdigit(b, 0) | (_b(b, 0) == 32)
+    ok = (_is(a, (3, 7), b"  ") & _is(b, (2, 5), b" :") & _is(c, (0, 3), b": ")
+          & _all_digits(b, (1, 3, 4, 6, 7)) & _all_digits(c, (1, 2, 4, 5, 6, 7)))
+    day_sp = _is(b, (0,), b" ")
+    ok &= _all_digits(b, (0,)) | day_sp
+    low = (a | np.uint64(0x202020)) & np.uint64(0xFFFFFF)         # weekday: three letters
+    for k in range(3):
+        ok &= (((low >> np.uint64(8 * k)) & np.uint64(0xFF)) - np.uint64(97)) < np.uint64(26)
     mkey = (a >> np.uint64(32)) & np.uint64(0xFFFFFF)
     mi_ = np.minimum(np.searchsorted(_MONTH_KEYS, mkey), 11)
     ok &= _MONTH_KEYS[mi_] == mkey
     mo = _MONTH_VALS[mi_]
-    d = np.where(_b(b, 0) == 32, 0, _b(b, 0) - 48) * 10 + _b(b, 1) - 48
-    h, mi, s = _d2(b, 3), _d2(b, 6), _d2(c, 1)
-    y = _d2(c, 4) * 100 + _d2(c, 6)
+    d = np.where(day_sp, _two(b | np.uint64(0x30), 0), _two(b, 0))
+    h, mi, s = _two(b, 3), _two(b, 6), _two(c, 1)
+    y = _two(c, 4) * 100 + _two(c, 6)
     if not (ok & _valid_date(y, mo, d, h, mi, s)).all():
         return None
     ns = ((_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + s) * _NS)
@@ -299,14 +326,15 @@ def _dict(arr: pa.Array) -> tuple[np.ndarray, list]:
 
 
 def chunk_frame(a: np.ndarray, first: int, warnings: list | None) -> tuple[pd.DataFrame, int] | None:
-    """``route_events`` of the ASCII bytes *a* (whose first line is line *first*) and its line
-    count; None when the chunk is not entirely regular (see the module doc)."""
+    """``route_events`` of the ASCII bytes *a* (whose first line is line *first*) and the number of
+    newlines in *a*; None when the chunk is not entirely regular (see the module doc)."""
     N = len(a)
     if N < 64:
         return None
     _mark("start")
     buf = _Buf(a)
     nl = np.flatnonzero(a == 10)
+    newlines = len(nl)
     ends = nl if a[-1] == 10 else np.append(nl, N)
     del nl
     _mark("newlines")
@@ -333,7 +361,7 @@ def chunk_frame(a: np.ndarray, first: int, warnings: list | None) -> tuple[pd.Da
     h = np.flatnonzero(kind == _K_HDR)
     k = len(h)
     if k == 0:
-        return rm.SCHEMAS["route_events"].empty(), nlines
+        return rm.SCHEMAS["route_events"].empty(), newlines
     if (kind[:h[0]] != _K_BLANK).any():
         return None
     # ------------------------------------------------------------------ header line
@@ -493,55 +521,70 @@ def chunk_frame(a: np.ndarray, first: int, warnings: list | None) -> tuple[pd.Da
         ai = si[am] + 1                 # their address line
         # compact copy of the lines without their leading space, each with its newline
         lines = buf.seg(cs[ai] + 1, np.minimum(ends[ai] + 1, N))
-        off = np.frombuffer(lines.buffers()[1], dtype=np.int64)[lines.offset:lines.offset + len(lines) + 1]
-        D = np.frombuffer(lines.buffers()[2], dtype=np.uint8)[:off[-1]]
+        off, dbuf = buf.offsets(lines)
+        del lines
+        D = dbuf.a
         if ends[ai[-1]] == N:  # the last line has no newline: give it one
-            D = np.append(D, np.uint8(10))
+            D = np.append(D[:off[-1]], np.uint8(10))
             off = off.copy()
             off[-1] += 1
-        dbuf = _Buf(np.append(D, np.zeros(8, np.uint8)))   # padded for the 8-byte loads
-        sep = np.flatnonzero((D == 32) | (D == 10))          # every token ends at one of these
+            dbuf = _Buf(D)
+        sep = np.flatnonzero(D[:off[-1]] <= 32)               # every token ends at a space or newline
+        sb = D[sep]
         del D
+        if not ((sb == 32) | (sb == 10)).all():
+            return None                                       # a tab or control byte: leave it to the readers
+        lend_t = np.flatnonzero(sb == 10)                     # index of each line's last token
+        del sb
         ts = np.empty_like(sep)
         ts[0] = 0
         ts[1:] = sep[:-1] + 1
         te = sep
-        ntok = np.diff(np.searchsorted(sep, off[1:] - 1, side="right"), prepend=0)  # tokens per line
-        tline = np.repeat(np.arange(len(am)), ntok)
+        ntok = np.diff(lend_t, prepend=-1)                    # tokens per line
         tlen = te - ts
         cand = np.flatnonzero(tlen == 6)
         cand = cand[(dbuf.w(ts[cand]) & np.uint64(0xFFFFFFFFFFFF)) == _le(b"index:")]
         # the regular "index: N " is one token: digits, then an empty token, on the same line
-        last = len(ts) - 1
-        c1, c2 = np.minimum(cand + 1, last), np.minimum(cand + 2, last)
-        good = (cand + 2 <= last) & (tline[c2] == tline[cand]) & (tlen[c2] == 0) & (tlen[c1] >= 1) & (tlen[c1] <= 8)
+        cline = np.searchsorted(lend_t, cand)                # line of each "index:" token
+        c1, c2 = cand + 1, cand + 2
+        good = c2 <= lend_t[cline]
+        c1, c2 = np.minimum(c1, len(ts) - 1), np.minimum(c2, len(ts) - 1)
+        good &= (tlen[c2] == 0) & (tlen[c1] >= 1) & (tlen[c1] <= 8)
         good &= _number(dbuf, ts[c1], np.clip(tlen[c1], 1, 8))[1]
         bad_line = np.zeros(len(am), dtype=bool)
-        bad_line[tline[cand[~good]]] = True
-        cand = cand[good]
-        dead = np.zeros(len(ts), dtype=bool)
-        dead[cand + 1] = True
-        dead[cand + 2] = True
-        te = te.copy()
-        te[cand] = te[cand + 1]
-        eff = np.flatnonzero(~dead)
-        neff = ntok - 2 * np.bincount(tline[cand], minlength=len(am))
+        bad_line[cline[~good]] = True
+        cand, cline = cand[good], cline[good]
+        if len(cand):
+            dead = np.zeros(len(ts), dtype=bool)
+            dead[cand + 1] = True
+            dead[cand + 2] = True
+            te = te.copy()
+            te[cand] = te[cand + 1]
+            eff = np.flatnonzero(~dead)
+            del dead
+            neff = ntok - 2 * np.bincount(cline, minlength=len(am))
+        else:
+            eff, neff = None, ntok
         ebase = np.cumsum(neff) - neff
         codes_am = scode[am]
         bad_line |= neff != np.array([len(x) for x in roles_of], dtype=np.int64)[codes_am]
         for c, roles in enumerate(roles_of):
-            rows = np.flatnonzero((codes_am == c) & ~bad_line)
-            if not roles or not len(rows):
+            if not roles:
                 continue
+            rows = np.flatnonzero((codes_am == c) & ~bad_line)
+            if not len(rows):
+                continue
+            base, msg = ebase[rows], am[rows]
             for j, role in enumerate(roles):
                 if role in role_s:
-                    t = eff[ebase[rows] + j]
-                    role_s[role][am[rows]] = ts[t]
-                    role_e[role][am[rows]] = te[t]
-                    role_ok[role][am[rows]] = te[t] > ts[t]
+                    t = base + j if eff is None else eff[base + j]
+                    role_s[role][msg] = ts[t]
+                    role_e[role][msg] = te[t]
+                    role_ok[role][msg] = te[t] > ts[t]
         odd_rows = am[np.flatnonzero(bad_line)].tolist()
-        cols = {role: dbuf.seg(role_s[role], role_e[role], role_ok[role]) for role in rm.ROLES}
-        del sep, ts, te, tline, tlen, dead, eff, dbuf
+        cols = {role: dbuf.seg(role_s[role], role_e[role], role_ok[role]) if role_ok[role].any()
+                else pa.nulls(k, pa.large_string()) for role in rm.ROLES}
+        del sep, ts, te, tlen, eff, dbuf
     else:
         cols = {role: pa.nulls(k, pa.large_string()) for role in rm.ROLES}
     _mark("address tokens")
@@ -587,4 +630,4 @@ def chunk_frame(a: np.ndarray, first: int, warnings: list | None) -> tuple[pd.Da
     schema = rm.SCHEMAS["route_events"]
     df = schema.frame({c: out[c] for c in schema.names}, length=k)
     _mark("frame")
-    return df, nlines
+    return df, newlines

@@ -27,9 +27,27 @@ Odd cases handled:
 - a last message cut short is kept as far as it goes, with a warning; the capture's
   ``[nettrace: truncated at N bytes]`` marker is reported as a warning.
 
-Big captures: :func:`parse_lines` reads any iterable of lines (an open file) and yields frames of
-at most about ``chunk_size`` lines each, never splitting a message, so memory stays flat;
-:func:`parse` is ``parse_lines`` over the whole text.
+Big captures: :func:`parse` reads the text in chunks of ~32 MB cut at a message header,
+:func:`parse_file` reads a file 8 MB at a time, and :func:`parse_lines` reads any iterable of lines
+(an open file) and yields frames of at most about ``chunk_size`` lines each, never splitting a
+message, so memory stays flat.
+
+Each chunk goes to the first reader that takes it:
+
+1. the vectorized path (:mod:`._rtm_fast`), for chunks that are entirely regular (ASCII, every line
+   a header, RTM line, locks, sockaddrs, address or blank line, in message order, each with or
+   without the capture prefix; one-line RTM form; valid timestamps; no message cut short). An ASCII
+   ``str`` is read in place as bytes (no copy); numpy finds the lines and classifies them by their
+   first byte, reads the header's size, ctime and the prefix by fixed offsets, and the seq digits
+   among the RTM line's commas; pyarrow copies out the segments that make columns (``take``) and
+   ``dictionary_encode`` groups the repeated ones (an RTM line without its seq, locks, sockaddrs,
+   IFP), so Python runs once per distinct value. Address lines are split at spaces with numpy;
+   a line that does not give one token per role goes through the line reader's ``_addresses``
+   (warnings included). String columns are Arrow-backed copies, never views of the text.
+2. one regex pass per chunk (``_fast``), for regular chunks the vectorized path refuses (non-ASCII);
+3. the line-by-line reader (``_slow``), for everything else, with the warnings.
+
+All three give the same frame; equal ``flags``/``sockaddrs`` lists may be one shared object.
 
 Examples
 --------
@@ -329,7 +347,8 @@ def _close(m: list, rows: list, want_addrs: bool, want_locks: bool, warnings, le
     rows.append(m)
 
 
-# --------------------------------------------------------------------------- the fast path
+# --------------------------------------------------------------------------- the regex path
+# (the vectorized path in _rtm_fast comes first; this one takes the regular chunks it refuses)
 # One regex pass over a chunk of text reads every regular message (blank lines, header, RTM line,
 # locks, sockaddrs + address line, each line with or without the capture prefix) into 12 groups;
 # anything else matches the last alternative, one line at a time, and sends the chunk to _slow.
@@ -499,8 +518,8 @@ def _fast(text: str, first: int, warnings: list | None, final: bool) -> pd.DataF
     return SCHEMAS["route_events"].frame({c: out[c] for c in SCHEMAS["route_events"].names}, length=k)
 
 
-def _parse_chunk(text: str, first: int, warnings: list | None, final: bool) -> pd.DataFrame:
-    a = _rtm_fast.ascii_view(text)
+def _parse_chunk(text: str, first: int, warnings: list | None, final: bool, fast: bool = True) -> pd.DataFrame:
+    a = _rtm_fast.ascii_view(text) if fast else None
     if a is not None:
         got = _rtm_fast.chunk_frame(a, first, warnings)
         if got is not None:
@@ -621,16 +640,20 @@ def _last_header_start(text: str) -> int:
 
 
 def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
-    """Parse ``route -n monitor`` output into the ``route_events`` frame (in chunks of ~8 MB)."""
+    """Parse ``route -n monitor`` output into the ``route_events`` frame (in chunks of ~32 MB)."""
     parts: list[pd.DataFrame] = []
+    whole = _rtm_fast.ascii_view(text)  # the text's own bytes, no copy (None: not ASCII)
     first, pos, step = 1, 0, 32 << 20
     while pos < len(text):
         end = _header_start(text, pos + step) if pos + step < len(text) else len(text)
-        chunk = text[pos:end]
-        df = _parse_chunk(chunk, first, warnings, final=end >= len(text))
+        got = _rtm_fast.chunk_frame(whole[pos:end], first, warnings) if whole is not None else None
+        if got is None:
+            chunk = text[pos:end]
+            got = _parse_chunk(chunk, first, warnings, final=end >= len(text), fast=False), chunk.count("\n")
+        df, newlines = got
         if len(df):
             parts.append(df)
-        first += chunk.count("\n")
+        first += newlines
         pos = end
     return _concat(parts)
 

@@ -1,0 +1,79 @@
+"""route_monitor's vectorized path (_rtm_fast) against the line-by-line reader (_slow)."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from nettrace.parsers import _rtm_fast, route_monitor
+from tests import benchgen
+
+
+def _slow(text: str):
+    warnings: list = []
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return route_monitor._slow(lines, 1, warnings, final=True), warnings
+
+
+def _vec(text: str):
+    warnings: list = []
+    a = _rtm_fast.ascii_view(text)
+    assert a is not None
+    got = _rtm_fast.chunk_frame(a, 1, warnings)
+    assert got is not None, "the vectorized path refused a regular chunk"
+    df, newlines = got
+    assert newlines == text.count("\n")
+    return df, warnings
+
+
+def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(a.drop(columns=["flags", "sockaddrs"]), b.drop(columns=["flags", "sockaddrs"]))
+    for c in ("flags", "sockaddrs"):
+        assert [list(v) for v in a[c]] == [list(v) for v in b[c]]
+
+
+@pytest.fixture(scope="module")
+def generated():
+    text, expected = benchgen.route_monitor(3000, seed=5)
+    return text, expected
+
+
+def test_vectorized_and_line_reader_agree_on_every_rtm_type(generated):
+    text, expected = generated
+    df, warnings = _vec(text)
+    assert set(df["type"]) == set(expected["types"]) >= {"RTM_ADD", "RTM_DELETE", "RTM_CHANGE", "RTM_GET",
+                                                         "RTM_MISS", "RTM_IFINFO", "RTM_NEWADDR", "RTM_DELADDR"}
+    ref, ref_warnings = _slow(text)
+    _same(df, ref)
+    assert warnings == ref_warnings == []
+    assert route_monitor.SCHEMAS["route_events"].check(df) == []
+
+
+@pytest.mark.parametrize("variant", ["noprefix", "unterminated", "odd-addresses"])
+def test_vectorized_and_line_reader_agree_on_variants(generated, variant):
+    text = generated[0]
+    if variant == "noprefix":
+        text = "".join(line[21:] + "\n" for line in text.splitlines())
+    elif variant == "unterminated":
+        text = text.rstrip("\n")
+    else:  # an extra empty slot and a bad index: these lines go through _addresses, with its warnings
+        text = text.replace(" default 192.168", " default  192.168", 40).replace("index: 1", "index: x1", 20)
+    df, warnings = _vec(text)
+    ref, ref_warnings = _slow(text)
+    _same(df, ref)
+    assert sorted(warnings) == sorted(ref_warnings)
+    if variant == "odd-addresses":
+        assert warnings
+
+
+@pytest.mark.parametrize("text", [
+    "got message of size 112 on Tue May 12 12:19:43 2020\r\nRTM_IFINFO: x: len 112, if# 5, flags:<UP>\r\n" * 3,
+    "got message of size 176 on Sun Dec 28 10:15:27 2025\nRTM_ADD: Add Route: len 176, pid: 382, seq 1954, "
+    "errno 0, flags:<UP>\n" * 2,                                       # route messages cut before locks
+    "got message of size 112 on Tue May 12 12:19:43 2020\nRTM_IFINFO: iface: len 112, if# 5, flags:<UP,\n"
+    "flags:<x>\n" * 2,                                                 # wrapped flags
+])
+def test_irregular_chunks_are_refused(text):
+    a = _rtm_fast.ascii_view(text)
+    assert a is None or _rtm_fast.chunk_frame(a, 1, []) is None
