@@ -608,17 +608,7 @@ def chunk_frame(a: np.ndarray, first: int, warnings: list | None) -> tuple[pd.Da
         out[name] = _strings(cols[role])
     _mark("address columns")
     icode, ivals = _dict(cols["IFP"])
-    idx_vals, names = [], []
-    for u in ivals:
-        ix = name = None
-        if u is not None:
-            if u.startswith("index: "):
-                ix = int(u[7:]) if u[7:].isdecimal() else None
-            else:
-                mm = rm._IFNAME_RE.match(u)
-                name = mm.group(1) if mm else None
-        idx_vals.append(ix)
-        names.append(name)
+    idx_vals, names = (list(c) for c in zip(*map(rm.ifp_parts, ivals))) if ivals else ([], [])
     out["interface"] = _strings(pc.take(pa.array(names, pa.large_string()), pa.array(icode)))
     ix_mask = np.array([v is None for v in idx_vals], dtype=bool)[icode]
     ix = np.array([0 if v is None else v for v in idx_vals], dtype=np.int64)[icode]

@@ -217,14 +217,27 @@ def _addresses(m: list, text: str, n: int, warnings: list | None) -> None:
             continue
         m[slot] = tok
         if slot == _IFP:
-            if tok.startswith("index: "):
-                num = tok[7:]
-                if num.isdecimal():
-                    m[_INDEX] = int(num)
-            else:
-                mm = _IFNAME_RE.match(tok)
-                if mm:
-                    m[_IFACE] = mm.group(1)
+            index, name = ifp_parts(tok)
+            if index is not None:
+                m[_INDEX] = index
+            if name is not None:
+                m[_IFACE] = name
+
+
+def ifp_parts(tok: str | None) -> tuple[int | None, str | None]:
+    """``(index, interface)`` of an IFP token: ``index: 25`` -> (25, None), ``en0:bc.d0.74.30.e.71``
+    or ``ipsec0`` -> (None, name); (None, None) for anything else. Every reader uses this one.
+
+    >>> ifp_parts("index: 25"), ifp_parts("en0:bc.d0.74.30.e.71"), ifp_parts("index: x"), ifp_parts(None)
+    ((25, None), (None, 'en0'), (None, None), (None, None))
+    """
+    if tok is None:
+        return None, None
+    if tok.startswith("index: "):
+        num = tok[7:]
+        return (int(num) if num.isdecimal() else None), None
+    mm = _IFNAME_RE.match(tok)
+    return None, (mm.group(1) if mm else None)
 
 
 def _incomplete(m: list, want_addrs: bool, want_locks: bool) -> str | None:
@@ -486,17 +499,7 @@ def _fast(text: str, first: int, warnings: list | None, final: bool) -> pd.DataF
         col[col == ""] = None
     ic, iu = _factor(ifp_col)
     iu = [u.replace("\x00", " ") if u is not None else None for u in iu]
-    idx_vals, name_vals = [], []
-    for u in iu:
-        idx = name = None
-        if u is not None:
-            if u.startswith("index: "):
-                idx = int(u[7:]) if u[7:].isdecimal() else None
-            else:
-                mm = _IFNAME_RE.match(u)
-                name = mm.group(1) if mm else None
-        idx_vals.append(idx)
-        name_vals.append(name)
+    idx_vals, name_vals = (list(c) for c in zip(*map(ifp_parts, iu))) if iu else ([], [])
     sc, su = _factor(cols[9])
     out["sockaddrs"] = _take([[r for r in u.split(",") if r] for u in su], sc, "object")
     for name, role in (("dst", "DST"), ("gateway", "GATEWAY"), ("netmask", "NETMASK"), ("genmask", "GENMASK"),
