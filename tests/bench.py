@@ -31,7 +31,18 @@ _CHILD_PRELUDE = (
     "import resource, sys, gc\nimport pandas, numpy, nettrace, nettrace.bundle\n"
     "from nettrace.parsers import route_monitor, lsof, netstat_routes, ifconfig, ps\n"
 )
-_CHILD_END = "\ngc.collect()\nprint(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+# Peak RSS of the child itself. Linux's ru_maxrss survives execve(), so a child forked from a bench
+# process that already holds gigabytes reports the parent's peak; VmHWM belongs to the new address
+# space and starts from zero. Elsewhere (macOS) ru_maxrss is in bytes, on Linux in KiB.
+_CHILD_END = (
+    "\ngc.collect()\n"
+    "try:\n"
+    "    hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM:')][0].split()[1]\n"
+    "    print(int(hwm) * 1024)\n"
+    "except OSError:\n"
+    "    r = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    "    print(r if sys.platform == 'darwin' else r * 1024)\n"
+)
 
 # parser module -> (bench input, jc parser or None)
 PARSERS = {
@@ -66,7 +77,7 @@ def child_rss(code: str) -> int:
                          capture_output=True, text=True)
     if out.returncode:
         raise RuntimeError(f"bench child failed: {out.stderr.strip()[-400:]}")
-    return int(out.stdout.split()[-1]) * 1024
+    return int(out.stdout.split()[-1])
 
 
 def machine() -> dict:
@@ -208,6 +219,14 @@ def _stream(mod, path: Path) -> None:
             pass
 
 
+def _grown(rss: int, base: int, what: str) -> int:
+    """Memory a child added over the bare interpreter; a child that grew by nothing was not measured."""
+    if rss <= base:
+        raise RuntimeError(f"bench: {what} measured {rss:,} bytes, no more than the bare child's {base:,}; "
+                           "the RSS reading is broken, refusing to print it as a pass")
+    return rss - base
+
+
 def bench_memory(data: Path, table: Table, quick: bool) -> None:
     base = child_rss("pass")
     for name, (fname, _jc) in PARSERS.items():
@@ -215,19 +234,23 @@ def bench_memory(data: Path, table: Table, quick: bool) -> None:
         size = path.stat().st_size
         if name == "route_monitor":
             rss = child_rss(f"df = route_monitor.parse_file({str(path)!r})")
-            table.add("route_monitor peak RSS (parse_file) / file size", rss - base, size, 1.5, unit="bytes")
+            table.add("route_monitor peak RSS (parse_file) / file size", _grown(rss, base, "parse_file"), size, 1.5,
+                      unit="bytes")
             rss = child_rss(f"df = route_monitor.parse(open({str(path)!r}).read())")
-            table.add("route_monitor peak RSS (parse(text)) / file size", rss - base, size, None, unit="bytes",
+            table.add("route_monitor peak RSS (parse(text)) / file size", _grown(rss, base, "parse(text)"), size,
+                      None, unit="bytes",
                       note="includes the text itself")
             n_all = sum(1 for _ in open(path, encoding="utf-8"))
             small = child_rss(f"from itertools import islice\n"
                               f"for _ in route_monitor.parse_lines(islice(open({str(path)!r}), {n_all // 10})): pass")
             full = child_rss(f"for _ in route_monitor.parse_lines(open({str(path)!r})): pass")
-            table.add("route_monitor streaming RSS: whole / first 10%", max(full - base, 1), max(small - base, 1),
+            table.add("route_monitor streaming RSS: whole / first 10%", _grown(full, base, "streaming"),
+                      _grown(small, base, "streaming 10%"),
                       1.5, unit="bytes", note="flat memory while streaming")
             continue
         rss = child_rss(f"out = {name}.parse(open({str(path)!r}).read())")
-        table.add(f"{name} peak RSS / file size", rss - base, size, None, unit="bytes", note="includes the text")
+        table.add(f"{name} peak RSS / file size", _grown(rss, base, name), size, None, unit="bytes",
+                  note="includes the text")
 
 
 def bench_load(data: Path, table: Table, expected: dict, quick: bool) -> None:
