@@ -227,9 +227,11 @@ def _grown(rss: int, base: int, what: str) -> int:
     return rss - base
 
 
-def bench_memory(data: Path, table: Table, quick: bool) -> None:
+def bench_memory(data: Path, table: Table, quick: bool, only: set | None = None) -> None:
     base = child_rss("pass")
     for name, (fname, _jc) in PARSERS.items():
+        if only and name not in only:
+            continue
         path = data / fname
         size = path.stat().st_size
         if name == "route_monitor":
@@ -349,7 +351,7 @@ def main(argv=None) -> int:
     if "parsers" in sections:
         bench_parsers(data, expected, table, args.quick, set(filter(None, args.parsers.split(","))))
     if "memory" in sections:
-        bench_memory(data, table, args.quick)
+        bench_memory(data, table, args.quick, set(filter(None, args.parsers.split(","))))
     if "load" in sections:
         bench_load(data, table, expected, args.quick)
     if "report" in sections:
