@@ -72,12 +72,9 @@ _HEADER = {"PID": "pid", "PPID": "ppid", "UID": "uid", "USER": "user", "STARTED"
            "CMD": "command", "COMM": "command", "ARGS": "command"}
 _DEFAULT = ("PID", "PPID", "UID", "USER", "STARTED", "COMMAND")  # the catalog's -o list
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_WEEKDAY_SET = frozenset(_WEEKDAYS)
 _BUNDLE_EXE = re.compile(r"([^/]+)\.(?:app|xpc|appex)/Contents/MacOS/")
 _APP = re.compile(r"\.app(?=/|$)")
-
-
-def _is_arg(word: str) -> bool:
-    return word.startswith(("-", "/")) or "=" in word or "://" in word
 
 
 def split_command(command: str) -> tuple[str, str]:
@@ -97,12 +94,12 @@ def split_command(command: str) -> tuple[str, str]:
         end = 0
         for i in range(1, len(words)):
             w = words[i]
-            if _is_arg(w):
+            if w[:1] in ("-", "/") or "=" in w or "://" in w:  # an argument: the path ended before it
                 break
             if "/" in w:
                 end = i
         exe = " ".join(words[:end + 1])
-        bundles = list(_BUNDLE_EXE.finditer(exe))
+        bundles = list(_BUNDLE_EXE.finditer(exe)) if "/Contents/MacOS/" in exe else None
         if bundles:
             m = bundles[-1]
             tail = command[m.end():]
@@ -120,6 +117,13 @@ def _name(exe: str) -> str:
     return exe[exe.rfind("/", 0, len(exe) - 1) + 1:] if exe[-1:] == "/" else exe[exe.rfind("/") + 1:]
 
 
+def _derive(command: str) -> tuple[str, str, str, str | None]:
+    """``(executable, args, name, app_bundle)`` of a command line."""
+    exe, arg = split_command(command) if " " in command else (command, "")
+    a = _APP.search(exe) if ".app" in exe and exe[0] == "/" else None
+    return exe, arg, _name(exe), exe[:a.end()] if a else None
+
+
 def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     """Parse ps output into the ``processes`` frame (see ``SCHEMAS``)."""
     if "\r" in text:
@@ -134,15 +138,10 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     cols = _fast(lines[first:], first + 1, fields)
     if cols is None:
         cols = _slow(lines, fields, warnings)
-    exes, args, names, bundles = [], [], [], []
-    for command in cols["command"]:
-        exe, arg = split_command(command) if " " in command else (command, "")
-        exes.append(exe)
-        args.append(arg)
-        names.append(_name(exe))
-        a = _APP.search(exe) if ".app" in exe and exe[0] == "/" else None
-        bundles.append(exe[:a.end()] if a else None)
-    cols.update(executable=exes, args=args, name=names, app_bundle=bundles)
+    derived = {c: _derive(c) for c in dict.fromkeys(cols["command"])}  # once per distinct command
+    rows = [derived[c] for c in cols["command"]]
+    exes, args, names, bundles = zip(*rows) if rows else ((), (), (), ())
+    cols.update(executable=list(exes), args=list(args), name=list(names), app_bundle=list(bundles))
     return SCHEMAS["processes"].frame(cols)
 
 
@@ -161,18 +160,18 @@ def _fast(rows: list[str], lineno: int, fields: list) -> dict | None:
     lstart = len(first) > si >= 0 and first[si] in _WEEKDAYS
     k = last + 4 if lstart else last
     words = [r.split(None, k) for r in rows]
-    if not all(len(w) == k + 1 for w in words):
+    if min(map(len, words)) != k + 1:  # split(None, k) gives at most k + 1 words
         return None
     cols: dict[str, list] = {"line": list(range(lineno, lineno + len(rows)))}
     for i, f in enumerate(fields[:-1]):
         j = i + 4 if lstart and i > si else i
         if f in ("pid", "ppid", "uid"):
             vals = [w[j] for w in words]
-            if not all(v.isdecimal() for v in vals):
+            if not "".join(vals).isdecimal():  # every value is digits (none is empty: split() words)
                 return None
             cols[f] = [int(v) for v in vals]
         elif f == "started" and lstart:
-            if not all(w[si] in _WEEKDAYS for w in words):
+            if not {w[si] for w in words} <= _WEEKDAY_SET:
                 return None
             cols[f] = [" ".join(w[si:si + 5]) for w in words]
         elif f is not None:
