@@ -209,7 +209,10 @@ def bench_parsers(data: Path, expected: dict, table: Table, quick: bool, only: s
             jmod = importlib.import_module(f"jc.parsers.{jc_name}")
             text = path.read_text(encoding="utf-8")
             jt = best(lambda: jmod.parse(text, quiet=True), 1 if size > 5_000_000 else repeat)
-            table.add(f"{name}: jc time / our time", jt, pt, 3, op=">=", unit="s (jc)")
+            # #7 sets ">= 3x faster than jc" for lsof, netstat and ifconfig; ps is shown for reference
+            # (it also splits every command into executable and arguments, which jc does not)
+            table.add(f"{name}: jc time / our time", jt, pt, 3 if goal else None, op=">=", unit="s (jc)",
+                      note="" if goal else "no goal: ps also derives executable/args/name/app_bundle")
         gc.collect()
 
 
