@@ -20,7 +20,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["Lines", "bslice", "string_series", "int_series", "scatter_strings", "partition", "nullify_empty",
+__all__ = ["Lines", "bslice", "string_series", "int_series", "scatter_strings", "partition", "nullify_empty", "spans",
+           "string_buffers",
            "STRING", "BINARY"]
 
 STRING = pa.large_string()
@@ -179,3 +180,36 @@ def partition(arr: pa.Array, sep: str, reverse: bool = False) -> tuple[pa.Array,
     tail = flat.take(pa.array(tail_idx))
     tail = pc.if_else(pa.array(found), tail, pa.scalar("", tail.type))
     return head, tail, found
+
+
+def spans(data, lo: np.ndarray, hi: np.ndarray) -> pa.Array:
+    """Strings ``data[lo[i]:hi[i]]`` (a ``large_string`` array) for ordered, non-overlapping spans
+    (``lo[i] <= hi[i] <= lo[i + 1]``) of the buffer *data*: an array over *data* whose items are
+    the spans and the gaps between them (no copy), of which Arrow's ``take`` keeps the spans.
+
+    >>> spans(b"ab cd  efg", np.array([0, 3, 7]), np.array([2, 5, 9])).to_pylist()
+    ['ab', 'cd', 'ef']
+    """
+    k = len(lo)
+    if k == 0:
+        return pa.array([], STRING)
+    offsets = np.empty(2 * k, np.int64)
+    offsets[0::2] = lo
+    offsets[1::2] = hi
+    if (np.diff(offsets) < 0).any():
+        raise ValueError("spans: spans out of order or overlapping")
+    both = pa.LargeBinaryArray.from_buffers(BINARY, 2 * k - 1, [None, pa.py_buffer(offsets), pa.py_buffer(data)])
+    return both.take(pa.array(np.arange(0, 2 * k, 2))).view(STRING)
+
+
+def string_buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """``(bytes, offsets)`` of a (large_)string/binary array without nulls, as numpy views: item
+    *i* is ``bytes[offsets[i]:offsets[i + 1]]`` (offsets index *bytes* from its start)."""
+    if arr.type not in (STRING, BINARY):
+        arr = arr.cast(STRING)
+    k = len(arr)
+    _, obuf, dbuf = arr.buffers()
+    offs = np.frombuffer(obuf, np.int64, k + 1, arr.offset * 8)
+    size = int(offs[-1]) if k else 0
+    data = np.frombuffer(dbuf, np.uint8, size) if dbuf is not None and size else np.zeros(0, np.uint8)
+    return data, offs

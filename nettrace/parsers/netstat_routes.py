@@ -52,7 +52,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ._arrow import STRING, Lines, int_series, scatter_strings, string_series
+from ._arrow import BINARY, STRING, Lines, int_series, scatter_strings, string_series
+from ._netaddr import v4_networks, v6_networks
 from ._schema import Column, Schema, warn
 
 __all__ = ["SCHEMAS", "JC_NOTES", "FLAG_NAMES", "parse", "normalize_destination", "gateway_kind"]
@@ -359,32 +360,51 @@ class _Reader:
 
 _VECTOR_MIN = 1
 _STRUCT_WORDS = pa.array(["Destination", "Routing", "Active", "Name", "Registered", "Proto"], STRING)
+_STRUCT_FIRST = np.frombuffer(b"DRANP", np.uint8)  # first letters of the words above
+_FAMILIES = pa.array(["inet", "inet6"], STRING)
+_DEFAULTS = pa.array(["0.0.0.0/0", "::/0"], STRING)
 
 
 def _vector(text: str, warnings: list | None) -> pd.DataFrame | None:
     """The routes frame, or None when the text has tabs, CR, other control or non-ASCII characters.
 
+    The fields of every line are found with numpy over the bytes (runs of bytes above the blank).
     Route lines of 4 or 5 fields (destination, gateway, flags, netif[, expire]) under a header
-    without numeric columns and a known family are read with Arrow kernels, destinations,
-    gateways and flags once per distinct value; every other line (headers, sections, other
-    layouts, odd lines) goes through the line-by-line reader in order, so its state, ranks and
-    warnings are those of the line-by-line reader.
+    without numeric columns and a known family are read at once (``_vector_rows``); every other
+    line (headers, sections, other layouts, odd lines) goes through the line-by-line reader in
+    order, so its state, ranks and warnings are those of the line-by-line reader.
     """
     if not text.isascii():
         return None
-    lines = Lines(text.encode(), True)
+    data = text.encode()
+    lines = Lines(data, True)
     if len(lines.odd):
         return None
-    n = lines.n
-    toks = pc.ascii_split_whitespace(pc.ascii_trim_whitespace(lines.arr.view(STRING)))
-    off = toks.offsets.to_numpy()
-    flat = toks.values
-    cnt = np.diff(off)
+    n, a = lines.n, lines.a
+    # fields: runs of bytes > 32; field i is bytes [edges[2i], edges[2i + 1])
+    solid = a > 32
+    edges = np.flatnonzero(solid[1:] != solid[:-1]) + 1
+    if len(a) and solid[0]:
+        edges = np.concatenate([[0], edges])
+    if len(a) and solid[-1]:
+        edges = np.concatenate([edges, [len(a)]])
+    fields = pa.LargeBinaryArray.from_buffers(BINARY, max(len(edges) - 1, 0),
+                                              [None, pa.py_buffer(edges.astype(np.int64)), pa.py_buffer(data)])
+    f_start = edges[0::2]
+    f_line = np.searchsorted(lines.starts, f_start, "right") - 1
+    cnt = np.bincount(f_line, minlength=n)
+    first = np.cumsum(cnt) - cnt  # index of each line's first field
+
+    def field(idx: np.ndarray) -> pa.Array:
+        return fields.take(pa.array(2 * idx)).view(STRING)
+
     simple = (cnt == 4) | (cnt == 5)
     cand = np.flatnonzero(simple)
-    first = off[:-1][cand]
-    struct = pc.is_in(flat.take(pa.array(first)), value_set=_STRUCT_WORDS).to_numpy(zero_copy_only=False)
-    enc = pc.dictionary_encode(flat.take(pa.array(first + 2)))
+    struct = np.isin(a[f_start[first[cand]]], _STRUCT_FIRST)
+    if struct.any():
+        at = np.flatnonzero(struct)
+        struct[at] = pc.is_in(field(first[cand[at]]), value_set=_STRUCT_WORDS).to_numpy(zero_copy_only=False)
+    enc = pc.dictionary_encode(field(first[cand] + 2))
     uflags = enc.dictionary.to_pylist()
     flag_ok = np.array([_FLAG_CHARS.issuperset(f) for f in uflags], bool)
     fidx = enc.indices.to_numpy()
@@ -413,7 +433,9 @@ def _vector(text: str, warnings: list | None) -> pd.DataFrame | None:
     for f, u in zip(uflags, used.tolist()):
         if u and len(_flag_names(f)) != len(f):
             reader.unknown_flags.update(c for c in f if c not in FLAG_NAMES)
-    vec = _vector_rows(lines, rows, segments, off, flat, cnt, uflags, flag_of[rows])
+    o = first[rows]
+    vec = _vector_rows(rows, segments, field(o), field(o + 1), enc.dictionary, uflags, flag_of[rows], field(o + 3),
+                       cnt[rows] == 5, lambda sel: field(o[sel] + 4))
     cols = reader.finish()
     if not cols["line"]:
         return vec
@@ -421,12 +443,11 @@ def _vector(text: str, warnings: list | None) -> pd.DataFrame | None:
     return df.iloc[np.argsort(df["line"].to_numpy(np.int64), kind="stable")].reset_index(drop=True)
 
 
-def _vector_rows(lines, rows, segments, off, flat, cnt, uflags, fidx) -> pd.DataFrame:
+def _vector_rows(rows, segments, dest, gw, flag_dict, uflags, fidx, netif, five, expire) -> pd.DataFrame:
+    """The frame of the route lines *rows* read at once: their destination, gateway and netif
+    fields, flags as indices into *flag_dict*, *five* where an expire field follows (*expire*
+    gives those)."""
     k = len(rows)
-    o = off[:-1][rows]
-    dest = flat.take(pa.array(o))
-    gw = flat.take(pa.array(o + 1))
-    five = cnt[rows] == 5
     fam6 = np.zeros(k, bool)
     ranks = np.zeros(k, np.int64)
     pos = 0
@@ -434,42 +455,69 @@ def _vector_rows(lines, rows, segments, off, flat, cnt, uflags, fidx) -> pd.Data
         fam6[pos:pos + b - a] = fam == "inet6"
         ranks[pos:pos + b - a] = np.arange(rank, rank + b - a)
         pos += b - a
-    # destinations: once per distinct (destination, family)
-    denc = pc.dictionary_encode(dest)
-    udest = denc.dictionary.to_pylist()
-    keys, inv = np.unique(denc.indices.to_numpy().astype(np.int64) * 2 + fam6, return_inverse=True)
-    norm = _normalize_many([udest[key >> 1] for key in keys.tolist()], (keys & 1).astype(bool))
-    inv = pa.array(inv.ravel())
-    genc = pc.dictionary_encode(gw)
-    kinds, gwi_u, gwi_m = _gateways(genc.dictionary)
-    gi = genc.indices.to_numpy()
+    isdef = pc.equal(dest, "default").to_numpy(zero_copy_only=False)
+    cidr, scope = _cidrs(dest, fam6, isdef)
+    kinds, gwi, gwi_miss = _gateways(gw)
     names = [_flag_names(f) for f in uflags]
     cols = {
-        "family": pa.array(["inet", "inet6"], STRING).take(pa.array(fam6.view(np.int8))),
+        "family": _FAMILIES.take(pa.array(fam6.view(np.int8))),
         "destination": dest,
-        "cidr": pa.array([c for c, _ in norm], STRING).take(inv),
-        "dest_scope": pa.array([s for _, s in norm], STRING).take(inv),
+        "cidr": cidr,
+        "dest_scope": scope,
         "gateway": gw,
-        "gateway_kind": kinds.take(genc.indices),
-        "flags": flat.take(pa.array(o + 2)),
-        "netif": flat.take(pa.array(o + 3)),
-        "expire": scatter_strings(k, five, flat.take(pa.array(o[five] + 4))),
+        "gateway_kind": kinds,
+        "flags": flag_dict.take(pa.array(fidx)),
+        "netif": netif,
+        "expire": scatter_strings(k, five, expire(five)),
     }
     out = {key: string_series(v) for key, v in cols.items()}
-    out["gateway_index"] = int_series(gwi_u[gi], gwi_m[gi])
+    out["gateway_index"] = int_series(gwi[:k], gwi_miss[:k])
     shared = np.empty(len(names), object)  # one list per distinct flags string, shared by its rows
     for i, nm in enumerate(names):
         shared[i] = list(nm)
     out["flag_names"] = pd.Series(shared[fidx], dtype=object, copy=False)
     ifs = np.array(["I" in f for f in uflags] + [False], bool)[fidx]
     out["ifscope"] = pd.Series(pd.arrays.BooleanArray(ifs, np.zeros(k, bool)), copy=False)
-    isdef = pc.equal(dest, "default").to_numpy(zero_copy_only=False)
     out["is_default"] = pd.Series(pd.arrays.BooleanArray(isdef, np.zeros(k, bool)), copy=False)
     out["rank"] = int_series(ranks)
     for key in _NUMERIC_COLS:
         out[key] = int_series(np.zeros(k, np.int64), np.ones(k, bool))
     out["line"] = int_series(rows + 1)
     return SCHEMAS["routes"].frame(out, length=k)
+
+
+def _cidrs(dest: pa.Array, fam6: np.ndarray, isdef: np.ndarray) -> tuple[pa.Array, pa.Array]:
+    """``normalize_destination`` of every row: (cidr, dest_scope). ``default`` from the family,
+    the usual IPv4 and IPv6 forms with numpy (``_netaddr``), the rest one by one."""
+    k = len(dest)
+    parts_c, parts_s = [_DEFAULTS], [pa.nulls(2, STRING)]
+    where = fam6.astype(np.int64)  # default rows: item 0 or 1 of _DEFAULTS
+    size = 2
+    todo = ~isdef
+    for six in (False, True):
+        sel = np.flatnonzero(todo & (fam6 == six))
+        if not len(sel):
+            continue
+        d = dest.take(pa.array(sel))
+        if six:
+            c, s, ok = v6_networks(d)
+        else:
+            (c, ok), s = v4_networks(d), pa.nulls(len(sel), STRING)
+        parts_c.append(c)
+        parts_s.append(s)
+        where[sel] = size + np.arange(len(sel))
+        size += len(sel)
+        todo[sel[ok]] = False
+    rest = np.flatnonzero(todo)
+    if len(rest):
+        got = [normalize_destination(d, "inet6" if f else "inet")
+               for d, f in zip(dest.take(pa.array(rest)).to_pylist(), fam6[rest].tolist())]
+        parts_c.append(pa.array([c for c, _ in got], STRING))
+        parts_s.append(pa.array([s for _, s in got], STRING))
+        where[rest] = size + np.arange(len(rest))
+    idx = pa.array(where)
+    return (pa.concat_arrays([p.cast(STRING) for p in parts_c]).take(idx),
+            pa.concat_arrays([p.cast(STRING) for p in parts_s]).take(idx))
 
 
 _KINDS = pa.array(["ip", "link", "mac", "interface"], STRING)
