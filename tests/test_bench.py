@@ -1,0 +1,45 @@
+"""``make bench``'s own checks: the synthetic inputs parse to the counts their generator wrote,
+a lost row is caught, and the child-process memory reading measures the child (not its parent)."""
+from __future__ import annotations
+
+import pytest
+
+from nettrace.parsers import ifconfig, lsof, netstat_routes, ps, route_monitor
+from tests import bench, benchgen
+
+SMALL = {
+    "route_monitor": (route_monitor, lambda: benchgen.route_monitor(3_000)),
+    "lsof": (lsof, lambda: benchgen.lsof(3_000, processes=50)),
+    "netstat_routes": (netstat_routes, lambda: benchgen.netstat(800)),
+    "ifconfig": (ifconfig, lambda: benchgen.ifconfig(12)),
+    "ps": (ps, lambda: benchgen.ps(300)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SMALL))
+def test_generated_inputs_parse_to_the_generators_counts(name):
+    mod, make = SMALL[name]
+    text, exp = make()
+    warnings: list = []
+    out = mod.parse(text, warnings)
+    table = bench.Table()
+    bench.check_counts(name, out, exp, table)
+    assert table.failures == []
+    assert warnings == []
+    assert exp["rows"] > 0
+
+
+def test_a_lost_row_fails_the_bench():
+    text, exp = benchgen.netstat(800)
+    out = netstat_routes.parse(text)
+    table = bench.Table()
+    bench.check_counts("netstat_routes", out.iloc[1:].reset_index(drop=True), exp, table)
+    assert table.failures and "rows, generator wrote" in table.failures[0]
+
+
+def test_child_rss_measures_the_child_alone():
+    base = bench.child_rss("pass")
+    grown = bench.child_rss("x = bytearray(64 << 20)\nfor i in range(0, len(x), 4096): x[i] = 1")
+    assert 56 << 20 <= grown - base <= 80 << 20
+    with pytest.raises(RuntimeError, match="RSS reading is broken"):
+        bench._grown(base, base, "nothing")
