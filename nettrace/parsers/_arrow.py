@@ -118,7 +118,8 @@ def scatter_strings(n: int, mask: np.ndarray, values: pa.Array) -> pa.Array:
 
     Built over the data buffer of *values* (new offsets and validity only).
     """
-    k = int(mask.sum())
+    idx = np.flatnonzero(mask)
+    k = len(idx)
     if k == 0:
         return pa.nulls(n, STRING)
     if isinstance(values, pa.ChunkedArray):
@@ -126,20 +127,22 @@ def scatter_strings(n: int, mask: np.ndarray, values: pa.Array) -> pa.Array:
     values = values.cast(STRING)
     if k == n:
         return values
-    valid = mask
+    bits = None
+    nulls = 0
     if values.null_count:
-        valid = mask.copy()
-        valid[mask] = values.is_valid().to_numpy(zero_copy_only=False)
+        valid = np.zeros(n, bool)
+        valid[idx] = values.is_valid().to_numpy(zero_copy_only=False)
+        bits = pa.py_buffer(np.packbits(valid, bitorder="little"))
+        nulls = n - int(valid.sum())
+    else:
+        bits = pa.py_buffer(np.packbits(mask, bitorder="little"))
+        nulls = n - k
     _, offs, data = values.buffers()
     voff = np.frombuffer(offs, np.int64, k + 1, values.offset * 8)
-    lengths = np.zeros(n, np.int64)
-    lengths[mask] = np.diff(voff)
     offsets = np.empty(n + 1, np.int64)
     offsets[0] = voff[0]
-    np.cumsum(lengths, out=offsets[1:])
-    offsets[1:] += voff[0]
-    bits = pa.py_buffer(np.packbits(valid, bitorder="little"))
-    return pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), data, bits, n - int(valid.sum()))
+    offsets[1:] = voff[np.cumsum(mask)]  # item i ends where the last value at or before it ends
+    return pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), data, bits, nulls)
 
 
 def bslice(arr: pa.Array, start: int, stop: int | None = None) -> pa.Array:

@@ -37,7 +37,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ._arrow import STRING, Lines, bslice, int_series, nullify_empty, partition, scatter_strings, string_series
+from ._arrow import STRING, Lines, bslice, int_series, nullify_empty, partition, scatter_strings, spans, string_series
 from ._schema import Column, Schema, warn
 
 __all__ = ["SCHEMAS", "JC_NOTES", "parse"]
@@ -494,17 +494,21 @@ def _last_at(pos: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     return np.where((j >= 0) & (got >= lo), got, -1)
 
 
-def _spans(data: np.ndarray, lo: np.ndarray, hi: np.ndarray, valid: np.ndarray) -> pa.Array:
-    """Strings ``data[lo:hi]`` per row (null where not *valid*), gathered into a new buffer."""
+def _spans(data: np.ndarray, lo: np.ndarray, hi: np.ndarray, valid: np.ndarray, start: np.ndarray) -> pa.Array:
+    """Strings ``data[lo:hi]`` per row (null where not *valid*) of rows that begin at *start*:
+    the spans lie in their rows, in order, so Arrow's ``take`` copies them out (``_arrow.spans``)."""
     k = len(lo)
-    lens = np.where(valid, hi - lo, 0)
-    offsets = np.zeros(k + 1, np.int64)
-    np.cumsum(lens, out=offsets[1:])
-    total = int(offsets[-1])
-    idx = np.arange(total, dtype=np.int64) + np.repeat(lo - offsets[:-1], lens)
-    buf = pa.py_buffer(data[idx].tobytes())
-    bits = None if valid.all() else pa.py_buffer(np.packbits(valid, bitorder="little"))
-    return pa.LargeStringArray.from_buffers(k, pa.py_buffer(offsets), buf, bits, k - int(valid.sum()))
+    lo = np.where(valid, lo, start)
+    hi = np.where(valid, hi, start)
+    try:
+        arr = spans(data, lo, hi) if k else pa.array([], STRING)
+    except ValueError:
+        raise _Fallback from None
+    if valid.all():
+        return arr
+    _, offsets, buf = arr.buffers()
+    return pa.LargeStringArray.from_buffers(k, offsets, buf, pa.py_buffer(np.packbits(valid, bitorder="little")),
+                                            k - int(valid.sum()), arr.offset)
 
 
 def _sockets(ipn: pa.Array):
@@ -524,9 +528,9 @@ def _sockets(ipn: pa.Array):
     has = (lp > a) & (e - lp >= 3) & (last == 41)
     if has.any():
         has &= data[np.maximum(lp - 1, 0)] == 32
-        inner = _spans(data, lp + 1, e - 1, has).filter(pa.array(has))
+        inner = _spans(data, lp + 1, e - 1, has, a).filter(pa.array(has))
         has[has] = pc.match_substring_regex(inner, "^[A-Z_0-9]+$").to_numpy(zero_copy_only=False)
-    state = _spans(data, lp + 1, e - 1, has)
+    state = _spans(data, lp + 1, e - 1, has, a)
     pe = np.where(has, lp, e)
     while True:  # right-trim the blanks before "("
         trim = has & (pe > a)
@@ -553,14 +557,14 @@ def _sockets(ipn: pa.Array):
         p_lo = np.where(bf, c + 2, np.where(cf, col + 1, hi))
         p_ok = valid & (bf | cf) & (hi > p_lo)
         if p_ok.any():
-            port = _spans(data, p_lo, hi, p_ok).filter(pa.array(p_ok))
+            port = _spans(data, p_lo, hi, p_ok, lo).filter(pa.array(p_ok))
             p_ok[p_ok] = pc.ascii_is_decimal(port).to_numpy(zero_copy_only=False)
         vals, miss = np.zeros(k, np.int64), ~p_ok
         if p_ok.any():
             if (hi - p_lo)[p_ok].max() > 18:
                 raise _Fallback
-            vals[p_ok] = pc.cast(_spans(data, p_lo, hi, p_ok).filter(pa.array(p_ok)), pa.int64()).to_numpy()
-        return _spans(data, addr_lo, addr_hi, addr_ok), (vals, miss)
+            vals[p_ok] = pc.cast(_spans(data, p_lo, hi, p_ok, lo).filter(pa.array(p_ok)), pa.int64()).to_numpy()
+        return _spans(data, addr_lo, addr_hi, addr_ok, lo), (vals, miss)
 
     l_addr, l_port = endpoint(a, le, np.ones(k, bool))
     r_addr, r_port = endpoint(rs, pe, pe > rs)

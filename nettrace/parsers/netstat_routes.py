@@ -52,8 +52,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ._arrow import BINARY, STRING, Lines, int_series, scatter_strings, string_series
-from ._netaddr import v4_networks, v6_networks
+from ._arrow import BINARY, STRING, Lines, int_series, scatter_strings, string_buffers, string_series
+from ._netaddr import _row_totals, v4_networks, v6_networks
 from ._schema import Column, Schema, warn
 
 __all__ = ["SCHEMAS", "JC_NOTES", "FLAG_NAMES", "parse", "normalize_destination", "gateway_kind"]
@@ -524,12 +524,23 @@ _KINDS = pa.array(["ip", "link", "mac", "interface"], STRING)
 
 
 def _gateways(ugw: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
-    """``gateway_kind`` and the link#N index over distinct gateways with Arrow kernels:
+    """``gateway_kind`` and the link#N index of each gateway with numpy and Arrow kernels:
     (kinds, index values, index missing) — the index arrays have one extra missing item."""
     m = len(ugw)
     link = pc.starts_with(ugw, "link#").to_numpy(zero_copy_only=False)
-    mac = pc.match_substring_regex(ugw, _MAC_RE.pattern).to_numpy(zero_copy_only=False)
-    ifn = pc.match_substring_regex(ugw, _IFNAME_RE.pattern).to_numpy(zero_copy_only=False)
+    # the regular expressions run only where the bytes allow a match: five colons in at most 17
+    # bytes (mac), no colon, dot or '#', a letter first and a digit last (interface)
+    data, offs = string_buffers(ugw)
+    size = np.diff(offs)
+    colons = _row_totals(data == 58, offs)
+    mac = (colons == 5) & (size <= 17)
+    first = data[np.minimum(offs[:-1], max(len(data) - 1, 0))] if len(data) else np.zeros(m, np.uint8)
+    last = data[np.maximum(offs[1:] - 1, 0)] if len(data) else np.zeros(m, np.uint8)
+    ifn = ((colons == 0) & (size > 1) & (first >= 97) & (first <= 122) & (last >= 48) & (last <= 57)
+           & (_row_totals((data == 46) | (data == 35), offs) == 0))
+    for flag, pattern in ((mac, _MAC_RE.pattern), (ifn, _IFNAME_RE.pattern)):
+        if flag.any():
+            flag[flag] = pc.match_substring_regex(ugw.filter(pa.array(flag)), pattern).to_numpy(zero_copy_only=False)
     code = np.where(link, 1, np.where(mac, 2, np.where(ifn, 3, 0))).astype(np.int8)
     vals = np.zeros(m + 1, np.int64)
     miss = np.ones(m + 1, bool)

@@ -104,3 +104,27 @@ def test_sockets_match_derive():
     assert ra.to_pylist() == exp["remote_address"]
     assert ints(lp) == exp["local_port"]
     assert ints(rp) == exp["remote_port"]
+
+
+def test_scatter_strings_and_spans():
+    """_arrow.scatter_strings (offsets gathered by a running count) and _arrow.spans (Arrow's take
+    over an array of spans and gaps) against plain Python."""
+    import random
+
+    import numpy as np
+    import pyarrow as pa
+
+    from nettrace.parsers._arrow import scatter_strings, spans
+
+    rnd = random.Random(3)
+    for n in (1, 7, 300):
+        mask = np.array([rnd.random() < 0.4 for _ in range(n)])
+        vals = [rnd.choice(["", "a", "bc", None, "def"]) for _ in range(int(mask.sum()))]
+        for values in (vals, [v or "x" for v in vals]):
+            got = scatter_strings(n, mask, pa.array(values, pa.large_string()).slice(0))
+            it = iter(values)
+            assert got.to_pylist() == [next(it) if m else None for m in mask]
+    data = bytes(rnd.randrange(97, 123) for _ in range(500))
+    cuts = np.sort(np.array([rnd.randrange(0, 501) for _ in range(80)]))
+    lo, hi = cuts[0::2], cuts[1::2]
+    assert spans(data, lo, hi).to_pylist() == [data[a:b].decode() for a, b in zip(lo.tolist(), hi.tolist())]

@@ -137,3 +137,20 @@ def test_vectorized_networks_equal_normalize_destination():
     same("Internet6:\nDestination  Gateway  Flags  Netif Expire\n"
          + "\n".join(f"{d}  fe80::1%lo0  UGSc  en0" for d in v6[:3000] if " " not in d) + "\n", must_be_fast=True)
     assert np.asarray(ok).dtype == bool
+
+
+def test_vectorized_gateway_kinds_equal_gateway_kind():
+    """_gateways (byte prefilters, then the regular expressions) == gateway_kind one by one."""
+    import random
+
+    import pyarrow as pa
+
+    rnd = random.Random(5)
+    pieces = ["a", "en", "utun", "0", "12", ":", ".", "#", "link", "fe80", "c6", "%", "x", "Z", "9"]
+    gws = sorted({"".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 7))) for _ in range(5000)})
+    gws += ["c6:52:4f:cc:a7:64", "1:0:5e:0:0:fb", "c6:52:4f:cc:a7:64:1", "utun6", "en0", "e0", "en", "9en0",
+            "link#12", "link#", "link#x", "fe80::%utun0", "10.51.0.1", "a.b1", "ab#1", "0:0:0:0:0:0"]
+    kinds, vals, miss = ns._gateways(pa.array(gws, pa.large_string()))
+    assert kinds.to_pylist() == [ns.gateway_kind(g) for g in gws]
+    assert [None if m else int(v) for v, m in zip(vals[:len(gws)], miss[:len(gws)])] == [
+        int(g[5:]) if ns.gateway_kind(g) == "link" and g[5:].isdecimal() else None for g in gws]
