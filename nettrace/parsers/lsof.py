@@ -362,10 +362,11 @@ def _vector_cols(lines: Lines, hdr: dict, spans: dict) -> dict:
         "name": pc.ascii_rtrim_whitespace(lines.cell(nc)),
     }
     pid = np.array([p[1] if p else 0 for p in pre], np.int64)[pre_idx.to_numpy()]
-    prev = tc
-    for key, c in zip(hdr["keys"], hdr["cuts"]):
-        cols[key] = nullify_empty(pc.ascii_trim_whitespace(lines.cell(prev, c))) if c > prev else pa.nulls(n, STRING)
-        prev = c
+    if not _right_aligned(lines, hdr, norm, cols):
+        prev = tc
+        for key, c in zip(hdr["keys"], hdr["cuts"]):
+            cols[key] = nullify_empty(pc.ascii_trim_whitespace(lines.cell(prev, c))) if c > prev else pa.nulls(n, STRING)
+            prev = c
     for key in ("device", "size_off", "node"):
         cols.setdefault(key, pa.nulls(n, STRING))
     types = [x and x[1] for x in suf]
@@ -394,6 +395,39 @@ def _vector_cols(lines: Lines, hdr: dict, spans: dict) -> dict:
         out[k] = int_series(vals, miss)
     out["line"] = int_series(np.arange(2, n + 2, dtype=np.int64))
     return out
+
+
+def _right_aligned(lines: Lines, hdr: dict, norm: np.ndarray, cols: dict) -> bool:
+    """DEVICE, SIZE/OFF and NODE at once, when every regular row has them as lsof prints them:
+    right-aligned to their cut, without blanks inside. The region from TYPE's end (a blank) to
+    the last cut is split into words by Arrow; a cell is filled when the byte before its cut is not a
+    blank, and when every row has exactly as many words as filled cells, the words are the cells'
+    stripped texts, in order. Sets ``cols`` and returns True; False (nothing set) otherwise."""
+    n, a, starts, lens = lines.n, lines.a, lines.starts, lines.lens
+    tc, cuts = hdr["type"], hdr["cuts"]
+    if not cuts or any(c <= p for p, c in zip([tc] + cuts[:-1], cuts)):
+        return False
+    last = len(a) - 1
+    filled = np.empty((len(cuts), n), bool)
+    for j, c in enumerate(cuts):
+        filled[j] = (lens >= c) & (a[np.minimum(starts + c - 1, last)] != 32)
+    filled[:, ~norm] = False
+    words = pc.ascii_split_whitespace(lines.cell(tc, cuts[-1]))
+    offsets = words.offsets.to_numpy()
+    count = np.diff(offsets)
+    # the region (of the line and its newline, none after the last line) starts with a blank
+    # (checked) or is empty, so Arrow gives an empty first word, and an empty last one when the
+    # region ends with a blank or the newline
+    size = np.clip(lens + (np.arange(n) < n - 1) - tc, 0, cuts[-1] - tc)
+    trailing = a[np.minimum(starts + tc + size - 1, last)] <= 32
+    expect = np.where(size == 0, 1, 1 + filled.sum(0) + trailing)
+    if (count[norm] != expect[norm]).any():
+        return False
+    flat = words.flatten()
+    at = offsets[:-1] - offsets[0] + np.cumsum(filled, 0)  # word index of each filled cell
+    for j, key in enumerate(hdr["keys"]):
+        cols[key] = scatter_strings(n, filled[j], flat.take(pa.array(at[j][filled[j]])))
+    return True
 
 
 def _endpoints(x: pa.Array) -> tuple[pa.Array, pa.Array]:

@@ -128,3 +128,22 @@ def test_scatter_strings_and_spans():
     cuts = np.sort(np.array([rnd.randrange(0, 501) for _ in range(80)]))
     lo, hi = cuts[0::2], cuts[1::2]
     assert spans(data, lo, hi).to_pylist() == [data[a:b].decode() for a, b in zip(lo.tolist(), hi.tolist())]
+
+
+def test_cells_not_right_aligned(generated):
+    """A SIZE/OFF not touching its cut: DEVICE/SIZE/OFF/NODE are then cut and stripped one by one
+    (_right_aligned declines), with the same frame."""
+    rows = generated.split("\n")
+    hdr = lsof._header(rows[0])
+    cut = hdr["cuts"][1]
+    i = next(i for i, r in enumerate(rows[1:], 1) if len(r) > cut and r[cut - 3:cut].strip().isdigit())
+    rows[i] = rows[i][:cut - 4] + rows[i][cut - 3:cut] + " " + rows[i][cut:]
+    calls = []
+    orig = lsof._right_aligned
+    try:
+        lsof._right_aligned = lambda *a: calls.append(orig(*a)) or calls[-1]
+        same("\n".join(rows), must_be_fast=True)
+        same(generated, must_be_fast=True)
+    finally:
+        lsof._right_aligned = orig
+    assert calls[0] is False and calls[-1] is True
