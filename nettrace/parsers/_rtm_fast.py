@@ -1,11 +1,11 @@
 """Vectorized reader of *regular* ``route -n monitor`` chunks (the fast path of :mod:`.route_monitor`).
 
 A chunk is read as bytes (an ASCII ``str`` is viewed in place, without a copy) and handled with
-integer offsets, numpy and pyarrow kernels; Python runs only once per *distinct* value (distinct
-RTM lines with their ``seq`` cut out, distinct locks, sockaddrs and IFP texts) and for address
-lines that do not split into one token per role (those go through ``_addresses``, which warns).
+integer offsets, numpy and pyarrow kernels; Python runs only once per *distinct* value of the whole
+input (:class:`_Memo`: RTM lines with their ``seq`` cut out, locks, sockaddrs and IFP texts) and for
+address lines that do not split into one token per role (those go through ``_addresses``, which warns).
 
-:func:`chunk_frame` returns None as soon as the chunk is not entirely regular, and the caller falls
+:func:`_read` returns None as soon as the chunk is not entirely regular, and the caller falls
 back to the regex/line-by-line readers, which produce the same frame and the warnings. Regular
 means: ASCII, no ``\\r``; every line, after an optional ``YYYY-MM-DDTHH:MM:SSZ<TAB>`` prefix, is
 empty or one of ``got message of size N on <24-char ctime>``, an ``RTM_`` line, ``locks:...``,
@@ -13,8 +13,10 @@ empty or one of ``got message of size N on <24-char ctime>``, an ``RTM_`` line, 
 locks, optional sockaddrs + address line; every RTM line matches the one-line form; every
 timestamp is a valid date; no message is cut short.
 
-Output columns never point into the chunk's buffer (every Arrow array is a fresh copy made by
-``take`` or ``dictionary_encode``), so the text may be dropped once the frame is built.
+:class:`Builder` collects the rows of consecutive regular chunks (layout in its docstring) and
+makes one frame at the end; :func:`chunk_frame` is one chunk's frame. Output columns never point
+into a chunk's buffer (every Arrow array is a fresh copy made by ``take``), so the text may be
+dropped or reused once a chunk has been added.
 """
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ import pyarrow.compute as pc
 
 from . import route_monitor as rm
 
-__all__ = ["ascii_view", "chunk_frame"]
+__all__ = ["ascii_view", "chunk_frame", "Builder"]
 
 
 def _le(b: bytes) -> int:
@@ -295,11 +297,13 @@ def _ctime_ns(buf: _Buf, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nd
     return ns, r, ids
 
 
-def _datetimes(ns: np.ndarray, valid: np.ndarray | None = None) -> pd.Series:
-    v = ns.astype(np.int64, copy=True)
-    if valid is not None:
-        v[~valid] = np.iinfo(np.int64).min
-    return pd.Series(pd.DatetimeIndex(v.view("M8[ns]"), tz="UTC"))
+_NAT = np.iinfo(np.int64).min
+_UTC = pd.DatetimeTZDtype("ns", "UTC")
+
+
+def _datetimes(ns: np.ndarray) -> pd.Series:
+    """UTC datetimes over int64 ns (NaT where the value is the int64 minimum), without a copy."""
+    return pd.Series(pd.arrays.DatetimeArray._simple_new(ns.view("M8[ns]"), dtype=_UTC))
 
 
 def _ints(values: np.ndarray, mask: np.ndarray | None = None) -> pd.Series:
@@ -308,35 +312,127 @@ def _ints(values: np.ndarray, mask: np.ndarray | None = None) -> pd.Series:
     return pd.Series(pd.arrays.IntegerArray(np.asarray(values, dtype=np.int64), mask))
 
 
-def _strings(arr: pa.Array) -> pd.Series:
+def _strings(arr) -> pd.Series:
     return pd.Series(pd.arrays.ArrowStringArray(arr))
-
-
-def _objects(values: list, codes: np.ndarray) -> pd.Series:
-    arr = np.empty(len(values), dtype=object)
-    for i, v in enumerate(values):
-        arr[i] = v
-    return pd.Series(arr.take(codes), dtype="object")
 
 
 def _dict(arr: pa.Array) -> tuple[np.ndarray, list]:
     """Codes and distinct Python strings of a large_string array (nulls -> code of None)."""
     enc = pc.dictionary_encode(arr, null_encoding="encode")
-    return enc.indices.to_numpy(zero_copy_only=False).astype(np.int64), enc.dictionary.to_pylist()
+    return enc.indices.to_numpy(zero_copy_only=False), enc.dictionary.to_pylist()
 
 
-def chunk_frame(a: np.ndarray, first: int, warnings: list | None) -> tuple[pd.DataFrame, int] | None:
-    """``route_events`` of the ASCII bytes *a* (whose first line is line *first*) and the number of
-    newlines in *a*; None when the chunk is not entirely regular (see the module doc)."""
+class _Memo:
+    """The distinct values met so far, with what each one gives (Python runs once per distinct
+    value of the whole input, not once per chunk). Ids index the lists; rows store ids.
+
+    - RTM lines without their seq digits, keyed ``(text before the digits, text after)``:
+      ``rtm`` holds one tuple of column values per id (see :data:`_RTM_COLS`);
+    - locks lines (``locks``/``inits`` per id), sockaddrs lines (the roles list per id) and IFP
+      tokens (``index``/``interface`` per id); None (no such line, no token) is a value too.
+    """
+
+    def __init__(self) -> None:
+        self.rtm_ids: dict[tuple[str, str], int] = {}
+        self.rtm: list[tuple] = []
+        self.lock_ids: dict[str | None, int] = {None: 0}
+        self.locks: list[str | None] = [None]
+        self.inits: list[str | None] = [None]
+        self.sock_ids: dict[str | None, int] = {None: 0}
+        self.roles: list[list[str]] = [[]]
+        self.ifp_ids: dict[str | None, int] = {None: 0}
+        self.ifp: list[tuple[int | None, str | None]] = [(None, None)]
+
+    def rtm_id(self, x: str, y: str) -> int | None:
+        """Id of the RTM line ``x + seq + y`` (x ends with ', seq ' when there is a seq); None when
+        it is not the one-line form."""
+        got = self.rtm_ids.get((x, y))
+        if got is not None:
+            return got
+        with_seq = x.endswith(", seq ")
+        g = rm._RTM_RE.match(x + "1" + y if with_seq else x + y)
+        if g is None or "\n" in y or (g.group(5) is not None) != with_seq:
+            return None
+        if with_seq and (g.start(5) != len(x) or g.group(5) != "1"):
+            return None
+        typ, desc, length, pid, _s, errno, ifscope, ifref, ifindex, metric, flags = g.groups()
+        num = [None if v is None else int(v) for v in (length, pid, errno, ifscope, metric, ifindex)]
+        self.rtm.append((typ, desc, *num, bool(ifref), flags.split(",") if flags else [], typ in rm._NO_LOCKS))
+        self.rtm_ids[(x, y)] = got = len(self.rtm) - 1
+        return got
+
+    def lock_id(self, v: str) -> int | None:
+        got = self.lock_ids.get(v)
+        if got is None:
+            s = v.strip()
+            if "RTM_" in v or not s.startswith("locks:"):
+                return None
+            lk, _, it = s[6:].partition("inits:")
+            self.locks.append(lk.strip() or None)
+            self.inits.append(it.strip() or None)
+            self.lock_ids[v] = got = len(self.locks) - 1
+        return got
+
+    def sock_id(self, v: str) -> int | None:
+        got = self.sock_ids.get(v)
+        if got is None:
+            s = v.strip()
+            if "RTM_" in v or not s.startswith("sockaddrs:"):
+                return None
+            roles = [x for x in s[10:].strip().strip("<>").split(",") if x]
+            if len(set(roles)) != len(roles):
+                return None  # a role twice: the readers disagree on which token wins; leave it to them
+            self.roles.append(roles)
+            self.sock_ids[v] = got = len(self.roles) - 1
+        return got
+
+    def ifp_id(self, v: str | None) -> int:
+        got = self.ifp_ids.get(v)
+        if got is None:
+            self.ifp.append(rm.ifp_parts(v))
+            self.ifp_ids[v] = got = len(self.ifp) - 1
+        return got
+
+
+# per RTM id: the tuple built by _Memo.rtm_id
+_RTM_COLS = ("type", "description", "length", "pid", "errno", "ifscope", "metric", "if#", "ifref", "flags",
+             "no_locks")
+_RTM_INTS = ("length", "pid", "errno", "ifscope", "metric")
+# per-row numbers of a chunk / the builder (int64; seq_na bool; ids int32)
+_ROW_INT64 = ("line", "size", "seq", "captured_at", "time")
+_ROW_IDS = ("rtm", "lock", "sock", "ifp_id")
+# string columns kept as Arrow chunks (one array per chunk)
+_ROW_STRINGS = ("message_time", "dst", "gateway", "netmask", "genmask", "ifp", "ifa", "author", "brd")
+_ROLE_COL = {"DST": "dst", "GATEWAY": "gateway", "NETMASK": "netmask", "GENMASK": "genmask", "IFP": "ifp",
+             "IFA": "ifa", "AUTHOR": "author", "BRD": "brd"}
+
+
+def _lookup(values: list, get) -> np.ndarray | None:
+    """Memo ids of a chunk's distinct *values* (``get`` returns None for a value that is not regular)."""
+    ids = np.empty(len(values), dtype=np.int32)
+    for i, v in enumerate(values):
+        g = get(v)
+        if g is None:
+            return None
+        ids[i] = g
+    return ids
+
+
+def _read(a: np.ndarray, first: int, warnings: list | None, memo: _Memo, scratch: np.ndarray) -> dict | None:
+    """One chunk's per-row arrays (``_ROW_INT64``, ``seq_na``, ``_ROW_IDS``, ``_ROW_STRINGS`` as
+    Arrow arrays) plus ``k`` (rows) and ``newlines``; None when the chunk is not entirely regular.
+    *scratch* is a reusable bool buffer of at least ``len(a)`` bytes (the newline search's)."""
     N = len(a)
     if N < 64:
         return None
     _mark("start")
     buf = _Buf(a)
-    nl = np.flatnonzero(a == 10)
+    eq = scratch[:N]
+    np.equal(a, 10, out=eq)
+    nl = np.flatnonzero(eq)
     newlines = len(nl)
     ends = nl if a[-1] == 10 else np.append(nl, N)
-    del nl
+    del nl, eq
     _mark("newlines")
     nlines = len(ends)
     starts = np.empty_like(ends)
@@ -360,8 +456,9 @@ def chunk_frame(a: np.ndarray, first: int, warnings: list | None) -> tuple[pd.Da
     _mark("prefix+kinds")
     h = np.flatnonzero(kind == _K_HDR)
     k = len(h)
+    out: dict = {"k": k, "newlines": newlines}
     if k == 0:
-        return rm.SCHEMAS["route_events"].empty(), newlines
+        return out
     if (kind[:h[0]] != _K_BLANK).any():
         return None
     # ------------------------------------------------------------------ header line
@@ -379,22 +476,19 @@ def chunk_frame(a: np.ndarray, first: int, warnings: list | None) -> tuple[pd.Da
         return None
     time_ns, trun, tids = ct
     cap_ok = pre[h]
-    cap_ns = np.zeros(k, dtype=np.int64)
+    cap_ns = np.full(k, _NAT, dtype=np.int64)
     if cap_ok.any():
-        hs = cs[h] - 21
-        got = _prefix_ns(buf, hs[cap_ok])
+        got = _prefix_ns(buf, hc[cap_ok] - 21)
         if got is None:
             return None
         cap_ns[cap_ok] = got
-    out: dict[str, pd.Series] = {"line": _ints(first + h)}
-    _mark("header numbers+times")
-    out["captured_at"] = _datetimes(cap_ns, cap_ok if not cap_ok.all() else None)
-    out["time"] = _datetimes(time_ns[tids])
-    mt = buf.seg(he[trun] - 24, he[trun])
-    out["message_time"] = _strings(pc.take(mt, pa.array(tids)))
-    out["size"] = _ints(size)
-    del size, time_ns, tids, mt
-    _mark("header columns")
+    out["line"] = first + h
+    out["size"] = size
+    out["captured_at"] = cap_ns
+    out["time"] = time_ns[tids]
+    out["message_time"] = pc.take(buf.seg(he[trun] - 24, he[trun]), pa.array(tids))
+    del size, time_ns, tids, cap_ns
+    _mark("header")
     # ------------------------------------------------------------------ RTM line (seq cut out)
     r = h + 1
     rc, re_ = cs[r], ends[r]
@@ -431,48 +525,22 @@ def chunk_frame(a: np.ndarray, first: int, warnings: list | None) -> tuple[pd.Da
             if not t.isdigit():
                 return None
             seq[i] = int(t)
+    out["seq"] = seq
+    out["seq_na"] = ~has_seq
+    del comma, at, line_of, has_seq
     _mark("rtm seq")
     xcode, xvals = _dict(rb.seg(roff[:-1], qs))
     ycode, yvals = _dict(rb.seg(qe, lend))
-    pair = xcode * len(yvals) + ycode
-    pcode, pvals = pd.factorize(pair)
-    heads = []
-    for p in pvals:
-        x, y = xvals[p // len(yvals)], yvals[p % len(yvals)]
-        g = rm._RTM_RE.match(x + "1" + y if x.endswith(", seq ") else x + y)
-        if g is None or "\n" in y:
-            return None
-        if (g.group(5) is not None) != x.endswith(", seq "):
-            return None
-        if g.group(5) is not None and (g.start(5) != len(x) or g.group(5) != "1"):
-            return None
-        heads.append(g.groups())
-    del xcode, ycode, pair
-    _mark("rtm dict+regex")
-    typ, desc, length, pid, _s, errno, ifscope, ifref, ifindex, metric, flags = zip(*heads)
-
-    def col(values, conv):
-        vals = [conv(v) for v in values]
-        mask = np.array([v is None for v in vals], dtype=bool)
-        arr = np.array([0 if v is None else v for v in vals], dtype=np.int64)
-        return _ints(arr[pcode], mask[pcode])
-
-    pa_types = pa.array(typ, pa.large_string())
-    out["type"] = _strings(pc.take(pa_types, pa.array(pcode)))
-    out["description"] = _strings(pc.take(pa.array(desc, pa.large_string()), pa.array(pcode)))
-    out["length"] = col(length, int)
-    out["pid"] = col(pid, lambda v: None if v is None else int(v))
-    out["seq"] = _ints(seq, ~has_seq)
-    out["errno"] = col(errno, lambda v: None if v is None else int(v))
-    out["ifscope"] = col(ifscope, lambda v: None if v is None else int(v))
-    out["ifref"] = pd.Series(pd.arrays.BooleanArray(np.array([bool(v) for v in ifref])[pcode],
-                                                    np.zeros(k, dtype=bool)))
-    out["metric"] = col(metric, lambda v: None if v is None else int(v))
-    out["flags"] = _objects([f.split(",") if f else [] for f in flags], pcode)
-    tail_index = col(ifindex, lambda v: None if v is None else int(v))
-    no_locks = np.array([t in rm._NO_LOCKS for t in typ], dtype=bool)[pcode]
-    del seq, has_seq, qs, qe, rc, re_, at, comma, rb, roff, lend
-    _mark("rtm columns")
+    ny = len(yvals)
+    pcode, pvals = pd.factorize(xcode.astype(np.int64) * ny + ycode)
+    del xcode, ycode, rb, roff, qs, qe, lend
+    ids = _lookup([(xvals[p // ny], yvals[p % ny]) for p in pvals.tolist()], lambda xy: memo.rtm_id(*xy))
+    if ids is None:
+        return None
+    rtm = ids[pcode]
+    out["rtm"] = rtm
+    no_locks = np.array([t[-1] for t in memo.rtm], dtype=bool)[rtm]
+    _mark("rtm ids")
     # ------------------------------------------------------------------ locks / sockaddrs lines
     nk = np.minimum(r + 1, nlines - 1)
     has_l = (r + 1 < nlines) & (kind[nk] == _K_LOCKS)
@@ -482,112 +550,111 @@ def chunk_frame(a: np.ndarray, first: int, warnings: list | None) -> tuple[pd.Da
         return None  # a route message cut before its locks/sockaddrs lines: warnings needed
     li = np.where(has_l, r + 1, 0)
     lcode, lvals = _dict(buf.seg(cs[li], ends[li], has_l))
-    locks, inits = [], []
-    for v in lvals:
-        if v is None:
-            locks.append(None), inits.append(None)
-            continue
-        s = v.strip()
-        if "RTM_" in v or not s.startswith("locks:"):
-            return None
-        lk, _, it = s[6:].partition("inits:")
-        locks.append(lk.strip() or None)
-        inits.append(it.strip() or None)
-    lcode_pa = pa.array(lcode)
-    out["locks"] = _strings(pc.take(pa.array(locks, pa.large_string()), lcode_pa))
-    out["inits"] = _strings(pc.take(pa.array(inits, pa.large_string()), lcode_pa))
+    lids = _lookup(lvals, lambda v: 0 if v is None else memo.lock_id(v))
+    if lids is None:
+        return None
+    out["lock"] = lids[lcode]
     si = np.where(has_s, si, 0)
     scode, svals = _dict(buf.seg(cs[si], ends[si], has_s))
-    roles_of = []
-    for v in svals:
-        if v is None:
-            roles_of.append([])
-            continue
-        s = v.strip()
-        if "RTM_" in v or not s.startswith("sockaddrs:"):
-            return None
-        roles_of.append([x for x in s[10:].strip().strip("<>").split(",") if x])
-        if len(set(roles_of[-1])) != len(roles_of[-1]):
-            return None  # a role twice: the readers disagree on which token wins; leave it to them
-    out["sockaddrs"] = _objects(roles_of, scode)
+    sids = _lookup(svals, lambda v: 0 if v is None else memo.sock_id(v))
+    if sids is None:
+        return None
+    out["sock"] = sids[scode]
+    roles_of = [memo.roles[i] for i in sids.tolist()]
     _mark("locks+sockaddrs")
     # ------------------------------------------------------------------ address lines
+    cols = _addresses(buf, a, cs, ends, si, has_s, scode, roles_of, k, first, warnings)
+    if cols is None:
+        return None
+    _mark("address tokens")
+    for role, name in _ROLE_COL.items():
+        out[name] = cols[role]
+    icode, ivals = _dict(cols["IFP"])
+    out["ifp_id"] = np.array([memo.ifp_id(v) for v in ivals], dtype=np.int32)[icode]
+    _mark("ifp")
+    return out
+
+
+def _addresses(buf: _Buf, a: np.ndarray, cs, ends, si, has_s, scode, roles_of, k, first, warnings) -> dict | None:
+    """Role -> large_string array of the address lines' tokens (null where empty or absent).
+
+    The lines are copied without their leading space, each with its newline, and split at spaces;
+    ``index: N `` (digits, then the empty token of its trailing space) is merged into one token. A
+    line that does not give one token per role goes through the line reader's ``_addresses`` (its
+    warnings included). None when a line holds a tab or control byte (left to the readers)."""
+    N = len(a)
     role_s = {role: np.zeros(k, dtype=np.int64) for role in rm.ROLES}
     role_e = {role: np.zeros(k, dtype=np.int64) for role in rm.ROLES}
     role_ok = {role: np.zeros(k, dtype=bool) for role in rm.ROLES}
-    odd_rows: list[int] = []
     am = np.flatnonzero(has_s)          # messages with an address line
-    if len(am):
-        ai = si[am] + 1                 # their address line
-        # compact copy of the lines without their leading space, each with its newline
-        lines = buf.seg(cs[ai] + 1, np.minimum(ends[ai] + 1, N))
-        off, dbuf = buf.offsets(lines)
-        del lines
-        D = dbuf.a
-        if ends[ai[-1]] == N:  # the last line has no newline: give it one
-            D = np.append(D[:off[-1]], np.uint8(10))
-            off = off.copy()
-            off[-1] += 1
-            dbuf = _Buf(D)
-        sep = np.flatnonzero(D[:off[-1]] <= 32)               # every token ends at a space or newline
-        sb = D[sep]
-        del D
-        if not ((sb == 32) | (sb == 10)).all():
-            return None                                       # a tab or control byte: leave it to the readers
-        lend_t = np.flatnonzero(sb == 10)                     # index of each line's last token
-        del sb
-        ts = np.empty_like(sep)
-        ts[0] = 0
-        ts[1:] = sep[:-1] + 1
-        te = sep
-        ntok = np.diff(lend_t, prepend=-1)                    # tokens per line
-        tlen = te - ts
-        cand = np.flatnonzero(tlen == 6)
-        cand = cand[(dbuf.w(ts[cand]) & np.uint64(0xFFFFFFFFFFFF)) == _le(b"index:")]
-        # the regular "index: N " is one token: digits, then an empty token, on the same line
-        cline = np.searchsorted(lend_t, cand)                # line of each "index:" token
-        c1, c2 = cand + 1, cand + 2
-        good = c2 <= lend_t[cline]
-        c1, c2 = np.minimum(c1, len(ts) - 1), np.minimum(c2, len(ts) - 1)
-        good &= (tlen[c2] == 0) & (tlen[c1] >= 1) & (tlen[c1] <= 8)
-        good &= _number(dbuf, ts[c1], np.clip(tlen[c1], 1, 8))[1]
-        bad_line = np.zeros(len(am), dtype=bool)
-        bad_line[cline[~good]] = True
-        cand, cline = cand[good], cline[good]
-        if len(cand):
-            dead = np.zeros(len(ts), dtype=bool)
-            dead[cand + 1] = True
-            dead[cand + 2] = True
-            te = te.copy()
-            te[cand] = te[cand + 1]
-            eff = np.flatnonzero(~dead)
-            del dead
-            neff = ntok - 2 * np.bincount(cline, minlength=len(am))
-        else:
-            eff, neff = None, ntok
-        ebase = np.cumsum(neff) - neff
-        codes_am = scode[am]
-        bad_line |= neff != np.array([len(x) for x in roles_of], dtype=np.int64)[codes_am]
-        for c, roles in enumerate(roles_of):
-            if not roles:
-                continue
-            rows = np.flatnonzero((codes_am == c) & ~bad_line)
-            if not len(rows):
-                continue
-            base, msg = ebase[rows], am[rows]
-            for j, role in enumerate(roles):
-                if role in role_s:
-                    t = base + j if eff is None else eff[base + j]
-                    role_s[role][msg] = ts[t]
-                    role_e[role][msg] = te[t]
-                    role_ok[role][msg] = te[t] > ts[t]
-        odd_rows = am[np.flatnonzero(bad_line)].tolist()
-        cols = {role: dbuf.seg(role_s[role], role_e[role], role_ok[role]) if role_ok[role].any()
-                else pa.nulls(k, pa.large_string()) for role in rm.ROLES}
-        del sep, ts, te, tlen, eff, dbuf
+    if not len(am):
+        return {role: pa.nulls(k, pa.large_string()) for role in rm.ROLES}
+    ai = si[am] + 1                     # their address line
+    lines = buf.seg(cs[ai] + 1, np.minimum(ends[ai] + 1, N))
+    off, dbuf = buf.offsets(lines)
+    del lines
+    D = dbuf.a
+    if ends[ai[-1]] == N:  # the last line has no newline: give it one
+        D = np.append(D[:off[-1]], np.uint8(10))
+        off = off.copy()
+        off[-1] += 1
+        dbuf = _Buf(D)
+    sep = np.flatnonzero(D[:off[-1]] <= 32)               # every token ends at a space or newline
+    sb = D[sep]
+    del D
+    if not ((sb == 32) | (sb == 10)).all():
+        return None                                       # a tab or control byte: leave it to the readers
+    lend_t = np.flatnonzero(sb == 10)                     # index of each line's last token
+    del sb
+    ts = np.empty_like(sep)
+    ts[0] = 0
+    ts[1:] = sep[:-1] + 1
+    te = sep
+    ntok = np.diff(lend_t, prepend=-1)                    # tokens per line
+    tlen = te - ts
+    cand = np.flatnonzero(tlen == 6)
+    cand = cand[(dbuf.w(ts[cand]) & np.uint64(0xFFFFFFFFFFFF)) == _le(b"index:")]
+    # the regular "index: N " is one token: digits, then an empty token, on the same line
+    cline = np.searchsorted(lend_t, cand)                # line of each "index:" token
+    c1, c2 = cand + 1, cand + 2
+    good = c2 <= lend_t[cline]
+    c1, c2 = np.minimum(c1, len(ts) - 1), np.minimum(c2, len(ts) - 1)
+    good &= (tlen[c2] == 0) & (tlen[c1] >= 1) & (tlen[c1] <= 8)
+    good &= _number(dbuf, ts[c1], np.clip(tlen[c1], 1, 8))[1]
+    bad_line = np.zeros(len(am), dtype=bool)
+    bad_line[cline[~good]] = True
+    cand, cline = cand[good], cline[good]
+    if len(cand):
+        dead = np.zeros(len(ts), dtype=bool)
+        dead[cand + 1] = True
+        dead[cand + 2] = True
+        te = te.copy()
+        te[cand] = te[cand + 1]
+        eff = np.flatnonzero(~dead)
+        del dead
+        neff = ntok - 2 * np.bincount(cline, minlength=len(am))
     else:
-        cols = {role: pa.nulls(k, pa.large_string()) for role in rm.ROLES}
-    _mark("address tokens")
+        eff, neff = None, ntok
+    ebase = np.cumsum(neff) - neff
+    codes_am = scode[am]
+    bad_line |= neff != np.array([len(x) for x in roles_of], dtype=np.int64)[codes_am]
+    for c, roles in enumerate(roles_of):
+        if not roles:
+            continue
+        rows = np.flatnonzero((codes_am == c) & ~bad_line)
+        if not len(rows):
+            continue
+        base, msg = ebase[rows], am[rows]
+        for j, role in enumerate(roles):
+            if role in role_s:
+                t = base + j if eff is None else eff[base + j]
+                role_s[role][msg] = ts[t]
+                role_e[role][msg] = te[t]
+                role_ok[role][msg] = te[t] > ts[t]
+    odd_rows = am[np.flatnonzero(bad_line)].tolist()
+    cols = {role: dbuf.seg(role_s[role], role_e[role], role_ok[role]) if role_ok[role].any()
+            else pa.nulls(k, pa.large_string()) for role in rm.ROLES}
+    del sep, ts, te, tlen, eff, dbuf
     if odd_rows:  # lines that do not split one token per role: the line-by-line reader, with its warnings
         fixed: dict[str, list] = {role: [] for role in rm.ROLES}
         for i in odd_rows:
@@ -603,21 +670,131 @@ def chunk_frame(a: np.ndarray, first: int, warnings: list | None) -> tuple[pd.Da
         idx_pa = pa.array(idx)
         for role in rm.ROLES:
             cols[role] = pc.take(pa.concat_arrays([cols[role], pa.array(fixed[role], pa.large_string())]), idx_pa)
-    for name, role in (("dst", "DST"), ("gateway", "GATEWAY"), ("netmask", "NETMASK"), ("genmask", "GENMASK"),
-                       ("ifp", "IFP"), ("ifa", "IFA"), ("author", "AUTHOR"), ("brd", "BRD")):
-        out[name] = _strings(cols[role])
-    _mark("address columns")
-    icode, ivals = _dict(cols["IFP"])
-    idx_vals, names = (list(c) for c in zip(*map(rm.ifp_parts, ivals))) if ivals else ([], [])
-    out["interface"] = _strings(pc.take(pa.array(names, pa.large_string()), pa.array(icode)))
-    ix_mask = np.array([v is None for v in idx_vals], dtype=bool)[icode]
-    ix = np.array([0 if v is None else v for v in idx_vals], dtype=np.int64)[icode]
-    tail = tail_index.array
-    ix = np.where(ix_mask, tail._data, ix)
-    ix_mask &= tail._mask
-    out["index"] = _ints(ix, ix_mask)
-    _mark("ifp index")
-    schema = rm.SCHEMAS["route_events"]
-    df = schema.frame({c: out[c] for c in schema.names}, length=k)
-    _mark("frame")
-    return df, newlines
+    return cols
+
+
+class Builder:
+    """``route_events`` of a run of regular chunks, built without a frame per chunk.
+
+    Layout: the per-row numbers (``line``, ``size``, ``seq``, the two times as int64 ns) and the
+    memo ids of each row's RTM line, locks line, sockaddrs line and IFP token (int32) go into numpy
+    buffers that grow by ``ndarray.resize`` (realloc: large buffers are remapped, not copied) and
+    are trimmed to the row count at the end; string columns that differ per row (``message_time``
+    and the address tokens) are kept as one Arrow array per chunk and become a chunked array.
+    :meth:`frame` then derives every column of an id (type, description, length, pid, errno,
+    ifscope, metric, ifref, flags, locks, inits, sockaddrs, interface, index) with one ``take``.
+
+    *total_bytes*, when known, sizes the buffers after the first chunk (rows per byte so far).
+    """
+
+    def __init__(self, total_bytes: int = 0) -> None:
+        self.total = total_bytes
+        self.seen = 0
+        self.k = 0
+        self.memo = _Memo()
+        self.rows = {name: np.empty(0, np.int64) for name in _ROW_INT64}
+        self.rows["seq_na"] = np.empty(0, bool)
+        self.rows.update({name: np.empty(0, np.int32) for name in _ROW_IDS})
+        self.strings: dict[str, list] = {name: [] for name in _ROW_STRINGS}
+        self._scratch = np.empty(0, bool)
+
+    def add(self, a: np.ndarray, first: int, warnings: list | None) -> int | None:
+        """Append the rows of the ASCII bytes *a* (whose first line is line *first*); the number of
+        newlines in *a*, or None (and nothing appended) when the chunk is not entirely regular."""
+        if len(self._scratch) < len(a):
+            self._scratch = np.empty(len(a), bool)
+        got = _read(a, first, warnings, self.memo, self._scratch)
+        if got is None:
+            return None
+        k = got["k"]
+        self.seen += len(a)
+        if k:
+            self._reserve(self.k + k)
+            lo, hi = self.k, self.k + k
+            for name, arr in self.rows.items():
+                arr[lo:hi] = got[name]
+            for name, chunks in self.strings.items():
+                chunks.append(got[name])
+            self.k = hi
+        _mark("store")
+        return got["newlines"]
+
+    def _reserve(self, need: int) -> None:
+        cap = len(self.rows["line"])
+        if need <= cap:
+            return
+        guess = int(self.total * need / max(self.seen, 1) * 1.02) + 1024 if self.total > self.seen else 0
+        cap = max(need, guess, cap + cap // 2)
+        for arr in self.rows.values():
+            arr.resize(cap, refcheck=False)
+
+    def release(self) -> None:
+        """Drop the reusable scratch buffer (the builder keeps only what the frame needs)."""
+        self._scratch = np.empty(0, bool)
+
+    def frame(self) -> pd.DataFrame:
+        """The frame of every row added (the builder is empty afterwards)."""
+        schema = rm.SCHEMAS["route_events"]
+        k, memo, rows = self.k, self.memo, self.rows
+        self.release()
+        if k == 0:
+            return schema.empty()
+        for arr in rows.values():
+            arr.resize(k, refcheck=False)
+        out: dict[str, pd.Series] = {"line": _ints(rows["line"]), "size": _ints(rows["size"]),
+                                     "seq": _ints(rows["seq"], rows["seq_na"])}
+        out["captured_at"] = _datetimes(rows["captured_at"])
+        out["time"] = _datetimes(rows["time"])
+        for name, chunks in self.strings.items():
+            out[name] = _strings(pa.chunked_array(chunks, pa.large_string()))
+        # columns of the RTM line's id
+        rid = rows["rtm"]
+        per = dict(zip(_RTM_COLS, zip(*memo.rtm)))
+        rid_pa = pa.array(rid)
+        for name in ("type", "description"):
+            out[name] = _strings(pc.take(pa.array(per[name], pa.large_string()), rid_pa))
+        tail = None
+        for name in (*_RTM_INTS, "if#"):
+            vals = per[name]
+            mask = np.array([v is None for v in vals], dtype=bool)
+            arr = np.array([0 if v is None else v for v in vals], dtype=np.int64)
+            if name == "if#":
+                tail = arr[rid], mask[rid]
+            else:
+                out[name] = _ints(arr[rid], mask[rid])
+        out["ifref"] = pd.Series(pd.arrays.BooleanArray(np.array(per["ifref"], dtype=bool)[rid],
+                                                        np.zeros(k, dtype=bool)))
+        out["flags"] = _objects(per["flags"], rid)
+        del rid_pa
+        # locks, sockaddrs, interface / index
+        lid = pa.array(rows["lock"])
+        out["locks"] = _strings(pc.take(pa.array(memo.locks, pa.large_string()), lid))
+        out["inits"] = _strings(pc.take(pa.array(memo.inits, pa.large_string()), lid))
+        out["sockaddrs"] = _objects(memo.roles, rows["sock"])
+        iid = rows["ifp_id"]
+        idx_vals, names = zip(*memo.ifp)
+        out["interface"] = _strings(pc.take(pa.array(names, pa.large_string()), pa.array(iid)))
+        ix_mask = np.array([v is None for v in idx_vals], dtype=bool)[iid]
+        ix = np.array([0 if v is None else v for v in idx_vals], dtype=np.int64)[iid]
+        out["index"] = _ints(np.where(ix_mask, tail[0], ix), ix_mask & tail[1])
+        self.__init__(self.total)
+        df = schema.frame({c: out[c] for c in schema.names}, length=k)
+        _mark("frame")
+        return df
+
+
+def _objects(values: list, codes: np.ndarray) -> pd.Series:
+    arr = np.empty(len(values), dtype=object)
+    for i, v in enumerate(values):
+        arr[i] = v
+    return pd.Series(arr.take(codes), dtype="object")
+
+
+def chunk_frame(a: np.ndarray, first: int, warnings: list | None) -> tuple[pd.DataFrame, int] | None:
+    """``route_events`` of the ASCII bytes *a* (whose first line is line *first*) and the number of
+    newlines in *a*; None when the chunk is not entirely regular (see the module doc)."""
+    b = Builder()
+    newlines = b.add(a, first, warnings)
+    if newlines is None:
+        return None
+    return b.frame(), newlines

@@ -28,9 +28,9 @@ Odd cases handled:
   ``[nettrace: truncated at N bytes]`` marker is reported as a warning.
 
 Big captures: :func:`parse` reads the text in chunks of ~32 MB cut at a message header,
-:func:`parse_file` reads a file 8 MB at a time, and :func:`parse_lines` reads any iterable of lines
-(an open file) and yields frames of at most about ``chunk_size`` lines each, never splitting a
-message, so memory stays flat.
+:func:`parse_file` reads a file as bytes 8 MB at a time (never decoding the regular chunks), and
+:func:`parse_lines` reads any iterable of lines (an open file) and yields frames of at most about
+``chunk_size`` lines each, never splitting a message, so memory stays flat.
 
 Each chunk goes to the first reader that takes it:
 
@@ -41,12 +41,17 @@ Each chunk goes to the first reader that takes it:
    first byte, reads the header's size, ctime and the prefix by fixed offsets, and the seq digits
    among the RTM line's commas; pyarrow copies out the segments that make columns (``take``) and
    ``dictionary_encode`` groups the repeated ones (an RTM line without its seq, locks, sockaddrs,
-   IFP), so Python runs once per distinct value. Address lines are split at spaces with numpy;
-   a line that does not give one token per role goes through the line reader's ``_addresses``
-   (warnings included). String columns are Arrow-backed copies, never views of the text.
+   IFP), so Python runs once per distinct value of the whole input (a memo shared by the chunks).
+   Address lines are split at spaces with numpy; a line that does not give one token per role goes
+   through the line reader's ``_addresses`` (warnings included). Consecutive regular chunks feed one
+   ``_rtm_fast.Builder``: per-row numbers and memo ids go into growing numpy buffers, per-row strings
+   stay one Arrow array per chunk (a chunked array in the frame), and the frame is built once at the
+   end, so no per-chunk frames are concatenated. String columns are Arrow-backed copies, never
+   views of the text.
 2. one regex pass per chunk (``_fast``), for regular chunks the vectorized path refuses (non-ASCII);
 3. the line-by-line reader (``_slow``), for everything else, with the warnings.
 
+A refused chunk closes the builder's frame; the frames are then concatenated in order.
 All three give the same frame; equal ``flags``/``sockaddrs`` lists may be one shared object.
 
 Examples
@@ -62,6 +67,7 @@ Examples
 """
 from __future__ import annotations
 
+import os
 import re
 from itertools import islice
 from typing import Iterable, Iterator
@@ -578,31 +584,55 @@ def parse_lines(lines: Iterable[str], warnings: list | None = None,
 
 def parse_file(path, warnings: list | None = None, chunk_bytes: int = 8 << 20) -> pd.DataFrame:
     """Parse a (large) route monitor file into one frame, reading it *chunk_bytes* at a time:
-    peak memory is the frame plus about one chunk, never the whole text."""
+    peak memory is the frame plus about one chunk, never the whole text.
+
+    The file is read as bytes into one reused buffer and cut before the last message header of
+    what has been read; a chunk that is ASCII without ``\\r`` goes to the vectorized path as it
+    is, anything else is decoded as the text reader would (UTF-8 with replacement characters,
+    universal newlines) and read by :func:`_parse_chunk`.
+    """
     parts: list[pd.DataFrame] = []
     first = 1
-    rest = ""
-    with open(path, encoding="utf-8", errors="replace") as f:
+    with open(path, "rb") as f:
+        b = _rtm_fast.Builder(os.fstat(f.fileno()).st_size)
+        data = bytearray(max(chunk_bytes, 64))
+        filled = 0
         while True:
-            block = f.read(chunk_bytes)
-            text = rest + block
-            if block:
-                # cut before the last message header of the block (it may continue in the next one)
-                cut = _last_header_start(text)
+            if filled == len(data):  # one message longer than the buffer: grow it
+                data.extend(bytes(len(data)))
+            got = f.readinto(memoryview(data)[filled:])
+            filled += got
+            if got:
+                cut = _last_header_start_bytes(data, filled)
                 if cut == 0:
-                    rest = text
                     continue
             else:
-                cut = len(text)
-            chunk, rest = text[:cut], text[cut:]
-            del text
-            if chunk:
-                df = _parse_chunk(chunk, first, warnings, final=not block)
-                if len(df):
-                    parts.append(df)
-                first += chunk.count("\n")
-            if not block:
+                cut = filled
+            if cut:
+                a = np.frombuffer(data, np.uint8, count=cut)
+                newlines = None
+                if data.find(b"\r", 0, cut) < 0 and int(a.max()) < 128:
+                    newlines = b.add(a, first, warnings)
+                del a
+                if newlines is None:  # the text reader's way
+                    if b.k:
+                        parts.append(b.frame())
+                    text = data[:cut].decode("utf-8", errors="replace")
+                    if "\r" in text:
+                        text = text.replace("\r\n", "\n").replace("\r", "\n")
+                    df = _parse_chunk(text, first, warnings, final=not got, fast=False)
+                    newlines = text.count("\n")
+                    del text
+                    if len(df):
+                        parts.append(df)
+                first += newlines
+                data[:filled - cut] = data[cut:filled]
+                filled -= cut
+            if not got:
                 break
+    b.release()
+    if b.k:
+        parts.append(b.frame())
     return _concat(parts)
 
 
@@ -631,33 +661,43 @@ def _header_start(text: str, start: int) -> int:
     return len(text)
 
 
-def _last_header_start(text: str) -> int:
-    """Start of the last message-header line of *text* after its first line (0 when none)."""
-    i = text.rfind(_HEADER)
+def _last_header_start_bytes(data: bytearray, end: int) -> int:
+    """Start of the last message-header line of ``data[:end]`` after its first line (0 when none)."""
+    head = _HEADER.encode()
+    i = data.rfind(head, 0, end)
     while i > 0:
-        ls = text.rfind("\n", 0, i) + 1
-        if ls > 0 and (i == ls or (i - ls == 21 and text[ls + 19:ls + 21] == "Z\t")):
+        ls = data.rfind(b"\n", 0, i) + 1
+        if ls > 0 and (i == ls or (i - ls == 21 and data[ls + 19:ls + 21] == b"Z\t")):
             return ls
-        i = text.rfind(_HEADER, 0, i)
+        i = data.rfind(head, 0, i)
     return 0
+
+
+_CHUNK = 32 << 20  # parse()'s chunk size (a test makes it small)
 
 
 def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     """Parse ``route -n monitor`` output into the ``route_events`` frame (in chunks of ~32 MB)."""
     parts: list[pd.DataFrame] = []
     whole = _rtm_fast.ascii_view(text)  # the text's own bytes, no copy (None: not ASCII)
-    first, pos, step = 1, 0, 32 << 20
+    b = _rtm_fast.Builder(len(text))
+    first, pos, step = 1, 0, _CHUNK
     while pos < len(text):
         end = _header_start(text, pos + step) if pos + step < len(text) else len(text)
-        got = _rtm_fast.chunk_frame(whole[pos:end], first, warnings) if whole is not None else None
-        if got is None:
+        newlines = b.add(whole[pos:end], first, warnings) if whole is not None else None
+        if newlines is None:  # an irregular chunk: the regex / line readers, rows kept in order
+            if b.k:
+                parts.append(b.frame())
             chunk = text[pos:end]
-            got = _parse_chunk(chunk, first, warnings, final=end >= len(text), fast=False), chunk.count("\n")
-        df, newlines = got
-        if len(df):
-            parts.append(df)
+            df = _parse_chunk(chunk, first, warnings, final=end >= len(text), fast=False)
+            newlines = chunk.count("\n")
+            if len(df):
+                parts.append(df)
         first += newlines
         pos = end
+    b.release()
+    if b.k:
+        parts.append(b.frame())
     return _concat(parts)
 
 

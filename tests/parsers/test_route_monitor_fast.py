@@ -77,3 +77,68 @@ def test_vectorized_and_line_reader_agree_on_variants(generated, variant):
 def test_irregular_chunks_are_refused(text):
     a = _rtm_fast.ascii_view(text)
     assert a is None or _rtm_fast.chunk_frame(a, 1, []) is None
+
+
+def _with_odd_messages(text: str) -> str:
+    """*text* with an irregular message in its middle (non-ASCII address, wrapped flags line)."""
+    lines = text.split("\n")
+    mid = len(lines) // 2
+    while not lines[mid].endswith("\t") and lines[mid] != "":
+        mid += 1
+    odd = ["got message of size 112 on Tue May 12 12:19:43 2020",
+           "RTM_IFINFO: iface: len 112, if# 5, flags:<UP,", "flags:<x>", "",
+           "got message of size 132 on Fri Dec 26 18:00:05 2025",
+           "RTM_ADD: Add Route: len 132, pid: 382, seq 1001, errno 0, flags:<UP,GATEWAY,STATIC>",
+           "locks:  inits: ", "sockaddrs: <DST,GATEWAY,NETMASK>", " 10.162.0.0 caf\u00e9 255.255.0.0", ""]
+    return "\n".join(lines[:mid + 1] + odd + lines[mid + 1:])
+
+
+@pytest.mark.parametrize("step", [4096, 50_000, 1 << 20])
+def test_parse_in_small_chunks_with_an_irregular_one(generated, monkeypatch, step):
+    """Fast chunks before and after a chunk the vectorized path refuses: rows in order, line numbers
+    and warnings as the line reader gives them."""
+    text = _with_odd_messages(generated[0])
+    monkeypatch.setattr(route_monitor, "_CHUNK", step)
+    warnings: list = []
+    df = route_monitor.parse(text, warnings)
+    ref, ref_warnings = _slow(text)
+    _same(df, ref)
+    assert warnings == ref_warnings
+    assert route_monitor.SCHEMAS["route_events"].check(df) == []
+
+
+@pytest.mark.parametrize("variant", ["plain", "odd", "crlf", "unterminated"])
+@pytest.mark.parametrize("chunk_bytes", [64, 4099, 65_537, 8 << 20])
+def test_parse_file_matches_parse(generated, tmp_path, variant, chunk_bytes):
+    text = generated[0]
+    if variant == "odd":
+        text = _with_odd_messages(text)
+    elif variant == "unterminated":
+        text = text.rstrip("\n")
+    raw = text.encode("utf-8")
+    if variant == "crlf":
+        raw = raw.replace(b"\n", b"\r\n")
+    path = tmp_path / "route_monitor.out"
+    path.write_bytes(raw)
+    warnings: list = []
+    df = route_monitor.parse_file(path, warnings, chunk_bytes=chunk_bytes)
+    ref_warnings: list = []
+    with open(path, encoding="utf-8", errors="replace") as f:
+        ref = route_monitor.parse(f.read(), ref_warnings)
+    _same(df, ref)
+    assert warnings == ref_warnings
+    assert route_monitor.SCHEMAS["route_events"].check(df) == []
+
+
+def test_builder_over_chunks_equals_one_chunk(generated):
+    text = generated[0]
+    cut = route_monitor._header_start(text, len(text) // 3)
+    cut2 = route_monitor._header_start(text, 2 * len(text) // 3)
+    b = _rtm_fast.Builder()
+    first = 1
+    for lo, hi in ((0, cut), (cut, cut2), (cut2, len(text))):
+        part = text[lo:hi]
+        n = b.add(_rtm_fast.ascii_view(part), first, [])
+        assert n == part.count("\n")
+        first += n
+    _same(b.frame(), _vec(text)[0])
