@@ -378,11 +378,14 @@ for_rows probe start probe_row
 NEXT=$((T0 + INTERVAL))
 while ! $INTERRUPTED; do
   _now=$(epoch)
-  [ "$_now" -ge $((T0 + DURATION)) ] && break
-  if [ "$_now" -ge "$NEXT" ]; then
+  # a snapshot due inside the window is taken even when a slow start-up or the last snapshot ran
+  # past its time; one late snapshot stands for the ones missed (no back-to-back catch-up)
+  if [ "$_now" -ge "$NEXT" ] && [ "$NEXT" -lt $((T0 + DURATION)) ]; then
     PERIODIC=$((PERIODIC + 1)); NEXT=$((NEXT + INTERVAL))
+    [ "$NEXT" -le "$_now" ] && NEXT=$((_now + INTERVAL))
     snapshots periodic "$PERIODIC"
   fi
+  [ "$_now" -ge $((T0 + DURATION)) ] && break
   progress $((_now - T0))
   sleep 1
 done
