@@ -177,7 +177,11 @@ def _digits_ok(t: np.ndarray) -> np.ndarray:
 
 def _number(buf: _Buf, pos: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Values of the k[i] (1..8) ASCII digits at pos[i]; and whether they all are digits."""
-    w = buf.w(pos)
+    return _number_w(buf.w(pos), k)
+
+
+def _number_w(w: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_number` of the words *w* already loaded."""
     sh = ((8 - k) * 8).astype(np.uint64)
     t = (w << sh) | (((np.uint64(1) << sh) - np.uint64(1)) & np.uint64(_ZEROS))
     t[k == 8] = w[k == 8]
@@ -257,7 +261,11 @@ def _two(w: np.ndarray, k: int) -> np.ndarray:
 
 def _prefix_ns(buf: _Buf, pos: np.ndarray) -> np.ndarray | None:
     """ns since the epoch of the ``YYYY-MM-DDTHH:MM:SSZ`` prefixes at *pos*; None if any is not a valid time."""
-    w0, w8, w12 = buf.w(pos), buf.w(pos + 8), buf.w(pos + 12)
+    return _prefix_ns_w(buf.w(pos), buf.w(pos + 8), buf.w(pos + 12))
+
+
+def _prefix_ns_w(w0: np.ndarray, w8: np.ndarray, w12: np.ndarray) -> np.ndarray | None:
+    """:func:`_prefix_ns` of the words at pos, pos + 8 and pos + 12."""
     r = _run_starts(w0, w8, w12)
     a, b, c = w0[r], w8[r], w12[r]
     ok = (_all_digits(a, (0, 1, 2, 3, 5, 6)) & _is(a, (4, 7), b"--") & _all_digits(b, (0, 1, 3, 4, 6, 7))
@@ -267,13 +275,17 @@ def _prefix_ns(buf: _Buf, pos: np.ndarray) -> np.ndarray | None:
     if not (ok & _valid_date(y, mo, d, h, mi, s)).all():
         return None
     ns = ((_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + s) * _NS)
-    return np.repeat(ns, np.diff(np.append(r, len(pos))))
+    return np.repeat(ns, np.diff(np.append(r, len(w0))))
 
 
 def _ctime_ns(buf: _Buf, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """ns of the 24-char ctimes (``Fri Dec 26 18:00:05 2025``) at *pos*, their run starts and run
     ids; None if any is not a valid date in that exact shape."""
-    w0, w8, w16 = buf.w(pos), buf.w(pos + 8), buf.w(pos + 16)
+    return _ctime_ns_w(buf.w(pos), buf.w(pos + 8), buf.w(pos + 16))
+
+
+def _ctime_ns_w(w0: np.ndarray, w8: np.ndarray, w16: np.ndarray):
+    """:func:`_ctime_ns` of the words at pos, pos + 8 and pos + 16."""
     r = _run_starts(w0, w8, w16)
     a, b, c = w0[r], w8[r], w16[r]
     ok = (_is(a, (3, 7), b"  ") & _is(b, (2, 5), b" :") & _is(c, (0, 3), b": ")
@@ -293,7 +305,7 @@ def _ctime_ns(buf: _Buf, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nd
     if not (ok & _valid_date(y, mo, d, h, mi, s)).all():
         return None
     ns = ((_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + s) * _NS)
-    ids = np.repeat(np.arange(len(r)), np.diff(np.append(r, len(pos))))
+    ids = np.repeat(np.arange(len(r)), np.diff(np.append(r, len(w0))))
     return ns, r, ids
 
 
@@ -334,6 +346,12 @@ class _Memo:
 
     def __init__(self) -> None:
         self.rtm_ids: dict[tuple[str, str], int] = {}
+        self.x_ids: dict[str, int] = {}
+        self.x_strs: list[str] = []
+        self.y_ids: dict[str, int] = {}
+        self.y_strs: list[str] = []
+        self.pair_keys = np.empty(0, np.int64)   # sorted x << 32 | y of the pairs met so far
+        self.pair_ids = np.empty(0, np.int32)    # their RTM ids
         self.rtm: list[tuple] = []
         self.lock_ids: dict[str | None, int] = {None: 0}
         self.locks: list[str | None] = [None]
@@ -342,6 +360,39 @@ class _Memo:
         self.roles: list[list[str]] = [[]]
         self.ifp_ids: dict[str | None, int] = {None: 0}
         self.ifp: list[tuple[int | None, str | None]] = [(None, None)]
+
+    def rtm_ids_of(self, xcode: np.ndarray, xvals: list, ycode: np.ndarray, yvals: list):
+        """``(codes, ids)``: the chunk's distinct (x, y) pairs as codes per row and their RTM ids
+        (None when one is not regular). x and y texts get numbers of their own, a pair is the
+        int64 ``x << 32 | y``, looked up in the sorted known pairs: Python runs per distinct x, y
+        and new pair only."""
+        gx = np.array([self._part(self.x_ids, self.x_strs, v) for v in xvals], dtype=np.int64)
+        gy = np.array([self._part(self.y_ids, self.y_strs, v) for v in yvals], dtype=np.int64)
+        codes, keys = pd.factorize((gx[xcode] << 32) | gy[ycode])
+        at = np.minimum(np.searchsorted(self.pair_keys, keys), len(self.pair_keys) - 1)
+        found = self.pair_keys[at] == keys if len(self.pair_keys) else np.zeros(len(keys), dtype=bool)
+        ids = np.where(found, self.pair_ids[at] if len(self.pair_ids) else 0, 0).astype(np.int32)
+        new = np.flatnonzero(~found)
+        for i in new.tolist():
+            key = int(keys[i])
+            got = self.rtm_id(self.x_strs[key >> 32], self.y_strs[key & 0xFFFFFFFF])
+            if got is None:
+                return codes, None
+            ids[i] = got
+        if len(new):
+            allk = np.concatenate([self.pair_keys, keys[new]])
+            order = np.argsort(allk, kind="stable")
+            self.pair_keys = allk[order]
+            self.pair_ids = np.concatenate([self.pair_ids, ids[new]])[order]
+        return codes, ids
+
+    @staticmethod
+    def _part(ids: dict, strs: list, v: str) -> int:
+        got = ids.get(v)
+        if got is None:
+            strs.append(v)
+            ids[v] = got = len(strs) - 1
+        return got
 
     def rtm_id(self, x: str, y: str) -> int | None:
         """Id of the RTM line ``x + seq + y`` (x ends with ', seq ' when there is a seq); None when
@@ -463,25 +514,31 @@ def _read(a: np.ndarray, first: int, warnings: list | None, memo: _Memo, scratch
         return None
     # ------------------------------------------------------------------ header line
     hc, he = cs[h], ends[h]
-    if not ((buf.w(hc) == _le(b"got mess")).all() and (buf.w(hc + 8) == _le(b"age of s")).all()
-            and ((buf.w(hc + 12) >> np.uint64(32)) == _le(b"ize ")).all()):
+    # every word of the header line the checks and numbers need, in one gather (row by row, so
+    # each line's cache lines are fetched once): got mess|age of s|(of s)ize |size digits| on |ctime x3|prefix x3
+    hs = np.maximum(hc - 21, 0)
+    M = buf.w(np.stack([hc, hc + 8, hc + 12, hc + 20, he - 28, he - 24, he - 16, he - 8, hs, hs + 8, hs + 12],
+                       axis=1).ravel()).reshape(k, 11)
+    if not ((M[:, 0] == _le(b"got mess")).all() and (M[:, 1] == _le(b"age of s")).all()
+            and ((M[:, 2] >> np.uint64(32)) == _le(b"ize ")).all()):
         return None
-    if not ((buf.w(he - 28) & np.uint64(0xFFFFFFFF)) == _le(b" on ")).all():
+    if not ((M[:, 4] & np.uint64(0xFFFFFFFF)) == _le(b" on ")).all():
         return None
-    size, ok = _number(buf, hc + 20, he - 28 - (hc + 20))
+    size, ok = _number_w(M[:, 3], he - 28 - (hc + 20))
     if not ok.all():
         return None
-    ct = _ctime_ns(buf, he - 24)
+    ct = _ctime_ns_w(M[:, 5], M[:, 6], M[:, 7])
     if ct is None:
         return None
     time_ns, trun, tids = ct
     cap_ok = pre[h]
     cap_ns = np.full(k, _NAT, dtype=np.int64)
     if cap_ok.any():
-        got = _prefix_ns(buf, hc[cap_ok] - 21)
+        got = _prefix_ns_w(M[cap_ok, 8], M[cap_ok, 9], M[cap_ok, 10])
         if got is None:
             return None
         cap_ns[cap_ok] = got
+    del M
     out["line"] = first + h
     out["size"] = size
     out["captured_at"] = cap_ns
@@ -531,10 +588,8 @@ def _read(a: np.ndarray, first: int, warnings: list | None, memo: _Memo, scratch
     _mark("rtm seq")
     xcode, xvals = _dict(rb.seg(roff[:-1], qs))
     ycode, yvals = _dict(rb.seg(qe, lend))
-    ny = len(yvals)
-    pcode, pvals = pd.factorize(xcode.astype(np.int64) * ny + ycode)
-    del xcode, ycode, rb, roff, qs, qe, lend
-    ids = _lookup([(xvals[p // ny], yvals[p % ny]) for p in pvals.tolist()], lambda xy: memo.rtm_id(*xy))
+    del rb, roff, qs, qe, lend
+    pcode, ids = memo.rtm_ids_of(xcode, xvals, ycode, yvals)
     if ids is None:
         return None
     rtm = ids[pcode]
