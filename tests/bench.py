@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.rss import PRINT_PEAK_RSS
+
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "build"
 
@@ -31,18 +33,7 @@ _CHILD_PRELUDE = (
     "import resource, sys, gc\nimport pandas, numpy, nettrace, nettrace.bundle\n"
     "from nettrace.parsers import route_monitor, lsof, netstat_routes, ifconfig, ps\n"
 )
-# Peak RSS of the child itself. Linux's ru_maxrss survives execve(), so a child forked from a bench
-# process that already holds gigabytes reports the parent's peak; VmHWM belongs to the new address
-# space and starts from zero. Elsewhere (macOS) ru_maxrss is in bytes, on Linux in KiB.
-_CHILD_END = (
-    "\ngc.collect()\n"
-    "try:\n"
-    "    hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM:')][0].split()[1]\n"
-    "    print(int(hwm) * 1024)\n"
-    "except OSError:\n"
-    "    r = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-    "    print(r if sys.platform == 'darwin' else r * 1024)\n"
-)
+_CHILD_END = "\ngc.collect()\n" + PRINT_PEAK_RSS  # VmHWM: see tests/rss.py
 
 # parser module -> (bench input, jc parser or None)
 PARSERS = {

@@ -15,6 +15,7 @@ import pytest
 import nettrace
 from nettrace.bundle import BundleError
 from tests.bundlekit import manifest_for, seed000_files, write_bundle
+from tests.rss import PRINT_PEAK_RSS
 
 TOP = "nettrace-evil-20251228T021450Z"
 
@@ -81,15 +82,14 @@ def _zero_bomb(path: Path, size: int) -> Path:
 
 
 PEAK = """
-import resource, sys, nettrace
+import sys, nettrace
 from nettrace.bundle import BundleError
 try:
     b = nettrace.load(sys.argv[1])
     print(len(b.warnings), "|".join(b.warnings["message"].astype(str)))
 except BundleError as e:
     print("ERROR", e)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
-"""
+""" + PRINT_PEAK_RSS
 
 
 def _load_in_child(path: Path) -> tuple[str, int]:
@@ -97,7 +97,7 @@ def _load_in_child(path: Path) -> tuple[str, int]:
                          cwd=Path(__file__).resolve().parents[1])
     assert out.returncode == 0, out.stderr[-2000:]
     lines = out.stdout.strip().splitlines()
-    return "\n".join(lines[:-1]), int(lines[-1]) * 1024  # ru_maxrss is KiB on Linux
+    return "\n".join(lines[:-1]), int(lines[-1])  # bytes, the child's own (tests/rss.py)
 
 
 @pytest.mark.slow
