@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 __all__ = ["Lines", "bslice", "string_series", "int_series", "scatter_strings", "partition", "nullify_empty", "spans",
-           "string_buffers",
+           "string_buffers", "blank_columns",
            "STRING", "BINARY"]
 
 STRING = pa.large_string()
@@ -75,26 +75,54 @@ class Lines:
             stop = max(start, int(self.lens.max(initial=0)) + 1)
         return pc.binary_slice(self.arr, start, stop).view(STRING)
 
-    def matrix(self, width: int, fill: int = 32) -> np.ndarray:
-        """(n, width) uint8: the first *width* bytes of every line, *fill* past its end."""
+    def matrix(self, width: int, fill: int = 32, short: int | None = None) -> np.ndarray:
+        """(n, width) uint8: the first *width* bytes of every line, *fill* past its end (one row
+        gather of a strided view of the bytes; the lines too close to the end are copied one by one).
+        With *short*, only lines shorter than *short* are filled: the bytes of the others past
+        their end (their newline, the next line) are left as they are."""
         a, n, starts, lens = self.a, self.n, self.starts, self.lens
-        out = np.full((n, width), fill, np.uint8)
-        if width == 0 or n == 0:
-            return out
         full = len(a) - width + 1
-        ok = starts < full
-        if full > 0:
+        if width == 0 or n == 0 or full <= 0:
+            out = np.full((n, width), fill, np.uint8)
+            late = np.arange(n)
+        else:
             view = np.lib.stride_tricks.as_strided(a, (full, width), (1, 1), writeable=False)
-            out[ok] = view[starts[ok]]
-        for i in np.flatnonzero(~ok):
+            out = view[np.minimum(starts, full - 1)]
+            late = np.flatnonzero(starts >= full)
+        for i in late.tolist():
             chunk = a[starts[i]:starts[i] + width]
+            out[i] = fill
             out[i, :len(chunk)] = chunk
-        short = np.flatnonzero(lens < width)
+        short = np.flatnonzero(lens < (width if short is None else min(short, width)))
         if len(short):
             sub = out[short]
             sub[np.arange(width)[None, :] >= lens[short][:, None]] = fill
             out[short] = sub
         return out
+
+
+def blank_columns(m: np.ndarray, fill: int = 32) -> np.ndarray:
+    """bool per column of the uint8 matrix *m*: every row has *fill* there (OR and AND of the
+    rows, folded 64 rows at a time so numpy reduces long rows)."""
+    n, width = m.shape
+    if n == 0:
+        return np.ones(width, bool)
+    pad = -width % 8
+    if pad or not m.flags.c_contiguous:
+        m = np.pad(m, ((0, 0), (0, pad)), constant_values=fill)
+    u = m.view(np.uint64)
+    k = 64
+    body = n // k * k
+    lo = np.full(u.shape[1], np.iinfo(np.uint64).max, np.uint64)
+    hi = np.zeros(u.shape[1], np.uint64)
+    if body:
+        wide = u[:body].reshape(-1, k * u.shape[1])
+        hi |= np.bitwise_or.reduce(np.bitwise_or.reduce(wide, axis=0).reshape(k, -1), axis=0)
+        lo &= np.bitwise_and.reduce(np.bitwise_and.reduce(wide, axis=0).reshape(k, -1), axis=0)
+    if body < n:
+        hi |= np.bitwise_or.reduce(u[body:], axis=0)
+        lo &= np.bitwise_and.reduce(u[body:], axis=0)
+    return ((hi.view(np.uint8) == fill) & (lo.view(np.uint8) == fill))[:width]
 
 
 def string_series(arr) -> pd.Series:

@@ -37,7 +37,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ._arrow import STRING, Lines, bslice, int_series, nullify_empty, partition, scatter_strings, spans, string_series
+from ._arrow import BINARY, STRING, Lines, blank_columns, bslice, int_series, nullify_empty, partition, scatter_strings, spans, string_series
 from ._schema import Column, Schema, warn
 
 __all__ = ["SCHEMAS", "JC_NOTES", "parse"]
@@ -300,9 +300,12 @@ def _odd_rows(lines: Lines, hdr: dict) -> dict[int, dict]:
     return out
 
 
-def _distinct(cell: pa.Array, norm: np.ndarray, fn) -> tuple[list, np.ndarray]:
-    """*fn* on each distinct value of *cell* used by a regular row: (results, row -> result index)."""
-    enc = pc.dictionary_encode(cell.view(pa.large_binary()))
+def _distinct(cells: np.ndarray, norm: np.ndarray, fn) -> tuple[list, np.ndarray]:
+    """*fn* on each distinct row of the uint8 matrix *cells* used by a regular row (decoded as
+    text): (results, row -> result index). The rows are hashed by Arrow as fixed-size binaries."""
+    cells = np.ascontiguousarray(cells)
+    fixed = pa.FixedSizeBinaryArray.from_buffers(pa.binary(cells.shape[1]), len(cells), [None, pa.py_buffer(cells)])
+    enc = pc.dictionary_encode(fixed)
     idx = enc.indices.to_numpy()
     uniq = enc.dictionary.to_pylist()
     used = np.zeros(len(uniq), bool)
@@ -324,6 +327,37 @@ def _suffix(s: str):
     return t
 
 
+class _NotOneWord(Exception):
+    """A cell of FD or TYPE, cut at a blank column between them, is not one word."""
+
+
+def _word(s: str) -> str:
+    t = s.split()
+    if len(t) != 1:
+        raise _NotOneWord
+    return t[0]
+
+
+def _fd_type(m: np.ndarray, cut: int, tc: int, blank: np.ndarray, norm: np.ndarray):
+    """FD and TYPE of every row from the matrix columns [cut, tc): (fd values, fd index, type
+    values, type index). Cut at the first column blank on every regular row that follows a
+    non-blank one, each side one word per distinct value; where that does not hold, the two
+    words of the whole region (``_suffix``), as ``_fast`` splits them."""
+    inside = np.flatnonzero(~blank[cut:tc])
+    if len(inside):
+        gap = np.flatnonzero(blank[cut + inside[0]:tc])
+        if len(gap):
+            k = cut + inside[0] + int(gap[0])
+            try:
+                fd, fd_idx = _distinct(m[:, cut:k], norm, _word)
+                typ, typ_idx = _distinct(m[:, k + 1:tc], norm, _word)
+                return fd, fd_idx, typ, typ_idx
+            except _NotOneWord:
+                pass
+    suf, idx = _distinct(m[:, cut:tc], norm, _suffix)
+    return [x and x[0] for x in suf], idx, [x and x[1] for x in suf], idx
+
+
 def _vector_cols(lines: Lines, hdr: dict, spans: dict) -> dict:
     n, a, starts, lens = lines.n, lines.a, lines.starts, lines.lens
     tc, nc = hdr["type"], hdr["name"]
@@ -331,46 +365,44 @@ def _vector_cols(lines: Lines, hdr: dict, spans: dict) -> dict:
     norm = np.ones(n, bool)
     norm[lines.odd] = False
 
-    # the checks of _fast: no empty row, no leading blank, a blank at every cut; and a column
-    # between USER and FD blank on every row, where COMMAND PID USER | FD TYPE are cut
+    # the checks of _fast, on a matrix of the bytes before NAME (blanks past the line's end): no
+    # empty row, no leading blank, a blank at every cut; and a column between USER and FD blank on
+    # every row, where COMMAND PID USER | FD TYPE are cut
     if (lens == 0).any():
         raise _Fallback
-    cands = list(range(spans["USER"][1], min(spans["FD"][0], tc)))
-    at = np.array([0, tc, nc - 1, *hdr["cuts"], *cands], np.int64)
-    rows = starts if not odd else starts[norm]
-    cells = a[np.minimum(rows[:, None] + at[None, :], len(a) - 1)]
-    blank = (cells == 32) | ((lens if not odd else lens[norm])[:, None] <= at[None, :])
-    ok = blank.all(0)
-    if blank[:, 0].any() or not ok[1:len(at) - len(cands)].all():
+    m = lines.matrix(_matrix_width(hdr), short=nc)  # the columns from nc on only serve _right_aligned
+    regular = m[norm] if odd else m
+    if (regular[:, 0] == 32).any():
         raise _Fallback
-    cut = next((c for c, b in zip(cands, ok[len(at) - len(cands):].tolist()) if b), None)
+    blank = blank_columns(regular)
+    if not blank[[tc, nc - 1, *hdr["cuts"]]].all():
+        raise _Fallback
+    cut = next((c for c in range(spans["USER"][1], min(spans["FD"][0], tc)) if blank[c]), None)
     if cut is None:
         raise _Fallback
-    pre, pre_idx = _distinct(lines.cell(0, cut), norm, _prefix)
-    suf, suf_idx = _distinct(lines.cell(cut, tc), norm, _suffix)
+    pre, pre_idx = _distinct(m[:, :cut], norm, _prefix)
+    fd, fd_idx, types, type_idx = _fd_type(m, cut, tc, blank, norm)
     pre_idx = pa.array(pre_idx)
-    suf_idx = pa.array(suf_idx)
 
-    def column(values: list, index: pa.Array) -> pa.Array:
+    def column(values: list, index: np.ndarray) -> pa.Array:
         return pa.array(values, STRING).take(index)
 
     cols = {
         "command": column([p and p[0] for p in pre], pre_idx),
         "user": column([p and p[2] for p in pre], pre_idx),
-        "fd": column([x and x[0] for x in suf], suf_idx),
-        "type": column([x and x[1] for x in suf], suf_idx),
-        "name": pc.ascii_rtrim_whitespace(lines.cell(nc)),
+        "fd": column(fd, fd_idx),
+        "type": column(types, type_idx),
+        "name": _name(lines, nc, norm),
     }
     pid = np.array([p[1] if p else 0 for p in pre], np.int64)[pre_idx.to_numpy()]
-    if not _right_aligned(lines, hdr, norm, cols):
+    if not _right_aligned(lines, m, hdr, norm, cols):
         prev = tc
         for key, c in zip(hdr["keys"], hdr["cuts"]):
             cols[key] = nullify_empty(pc.ascii_trim_whitespace(lines.cell(prev, c))) if c > prev else pa.nulls(n, STRING)
             prev = c
     for key in ("device", "size_off", "node"):
         cols.setdefault(key, pa.nulls(n, STRING))
-    types = [x and x[1] for x in suf]
-    derived, ports = _derive_vec(n, norm, types, suf_idx.to_numpy(), cols["node"], cols["name"])
+    derived, ports = _derive_vec(n, norm, types, type_idx, cols["node"], cols["name"])
     cols.update(derived)
     if odd:
         pos = sorted(odd)
@@ -397,36 +429,66 @@ def _vector_cols(lines: Lines, hdr: dict, spans: dict) -> dict:
     return out
 
 
-def _right_aligned(lines: Lines, hdr: dict, norm: np.ndarray, cols: dict) -> bool:
+def _name(lines: Lines, nc: int, norm: np.ndarray) -> pa.Array:
+    """NAME (from byte *nc* to the line's end, right-trimmed): the lines cut before their newline
+    (the last line has none) in one Arrow slice; trimmed only when some regular row ends in a blank."""
+    a, starts, lens, n = lines.a, lines.starts, lines.lens, lines.n
+    stop = lines.begin + len(a)
+    if stop < len(lines.data) and lines.data[stop] == 10:  # the last line's newline, past the end
+        offsets = np.empty(n + 1, np.int64)
+        offsets[:-1] = starts + lines.begin
+        offsets[-1] = stop + 1
+        arr = pa.LargeBinaryArray.from_buffers(BINARY, n, [None, pa.py_buffer(offsets), pa.py_buffer(lines.data)])
+        name = pc.binary_slice(arr, nc, -1)
+    else:  # the last line has no newline to cut
+        name = pc.binary_slice(lines.arr, nc, -1)
+        if n:
+            last = pc.binary_slice(lines.arr.slice(n - 1), nc, max(nc, int(lens[-1]) + 1))
+            name = pa.concat_arrays([name.slice(0, n - 1), last])
+    name = name.view(STRING)
+    tail = a[np.maximum(starts + lens - 1, 0)] == 32
+    if (tail & (lens > nc) & norm).any():
+        name = pc.ascii_rtrim_whitespace(name)
+    return name
+
+
+def _matrix_width(hdr: dict) -> int:
+    """Columns of the byte matrix of the rows: past NAME's start and TYPE's end plus the whole
+    words of the DEVICE…NODE region (``_right_aligned``), in whole 64-bit words."""
+    tc, cuts = hdr["type"], hdr["cuts"]
+    width = max(hdr["name"], tc + -(-(cuts[-1] + 1 - tc) // 8) * 8 if cuts else 0)
+    return -(-width // 8) * 8
+
+
+def _right_aligned(lines: Lines, m: np.ndarray, hdr: dict, norm: np.ndarray, cols: dict) -> bool:
     """DEVICE, SIZE/OFF and NODE at once, when every regular row has them as lsof prints them:
-    right-aligned to their cut, without blanks inside. The region from TYPE's end (a blank) to
-    the last cut is split into words by Arrow; a cell is filled when the byte before its cut is not a
-    blank, and when every row has exactly as many words as filled cells, the words are the cells'
-    stripped texts, in order. Sets ``cols`` and returns True; False (nothing set) otherwise."""
-    n, a, starts, lens = lines.n, lines.a, lines.starts, lines.lens
+    right-aligned to their cut, without blanks inside. The region from TYPE's end (a blank) to the
+    last cut (a blank) becomes a matrix of 1 = non-blank; a row lines up when each cell reads
+    0…01…1, i.e. when the whole matrix has exactly one 1 → 0 step per filled cell (last byte
+    before its cut non-blank). A cell is then its last (count of its 1s, popcounts of 64-bit
+    words) bytes before the cut. Sets ``cols`` and returns True; False (nothing set) otherwise."""
+    n, a, starts = lines.n, lines.a, lines.starts
     tc, cuts = hdr["type"], hdr["cuts"]
     if not cuts or any(c <= p for p, c in zip([tc] + cuts[:-1], cuts)):
         return False
-    last = len(a) - 1
-    filled = np.empty((len(cuts), n), bool)
-    for j, c in enumerate(cuts):
-        filled[j] = (lens >= c) & (a[np.minimum(starts + c - 1, last)] != 32)
-    filled[:, ~norm] = False
-    words = pc.ascii_split_whitespace(lines.cell(tc, cuts[-1]))
-    offsets = words.offsets.to_numpy()
-    count = np.diff(offsets)
-    # the region (of the line and its newline, none after the last line) starts with a blank
-    # (checked) or is empty, so Arrow gives an empty first word, and an empty last one when the
-    # region ends with a blank or the newline
-    size = np.clip(lens + (np.arange(n) < n - 1) - tc, 0, cuts[-1] - tc)
-    trailing = a[np.minimum(starts + tc + size - 1, last)] <= 32
-    expect = np.where(size == 0, 1, 1 + filled.sum(0) + trailing)
-    if (count[norm] != expect[norm]).any():
+    width = cuts[-1] + 1 - tc
+    bits = np.not_equal(m[:, tc:tc + -(-width // 8) * 8], 32)
+    bits[:, width:] = False
+    if not norm.all():
+        bits[~norm] = False
+    flat = bits.ravel()
+    filled = [bits[:, c - 1 - tc] for c in cuts]
+    if np.count_nonzero(flat[:-1] > flat[1:]) != sum(np.count_nonzero(f) for f in filled):
         return False
-    flat = words.flatten()
-    at = offsets[:-1] - offsets[0] + np.cumsum(filled, 0)  # word index of each filled cell
-    for j, key in enumerate(hdr["keys"]):
-        cols[key] = scatter_strings(n, filled[j], flat.take(pa.array(at[j][filled[j]])))
+    words = bits.view(np.uint64)
+    ones = np.uint64(0x0101010101010101)
+    for key, lo, c, f in zip(hdr["keys"], [tc] + cuts[:-1], cuts, filled):
+        size = np.zeros(n, np.int64)
+        for w in range((lo - tc) // 8, (c - 1 - tc) // 8 + 1):  # the words of bytes [lo, c)
+            first, last = max(lo - tc - 8 * w, 0), min(c - tc - 8 * w, 8)
+            mask = (ones >> np.uint64(8 * (8 - (last - first)))) << np.uint64(8 * first)
+            size += np.bitwise_count(words[:, w] & mask)
+        cols[key] = _spans(a, starts + c - size, starts + c, f, starts)
     return True
 
 

@@ -147,3 +147,75 @@ def test_cells_not_right_aligned(generated):
     finally:
         lsof._right_aligned = orig
     assert calls[0] is False and calls[-1] is True
+
+
+def test_two_words_in_a_right_aligned_cell(generated):
+    """A DEVICE of two words ending at its cut: one 1 -> 0 step too many, so _right_aligned
+    declines and the cells are cut one by one, with the line reader's frame."""
+    rows = generated.split("\n")
+    hdr = lsof._header(rows[0])
+    cut = hdr["cuts"][0]
+    i = next(i for i, r in enumerate(rows[1:], 1) if len(r) > cut and r[cut - 6:cut].strip() == r[cut - 6:cut])
+    rows[i] = rows[i][:cut - 6] + "ab  cd" + rows[i][cut:]
+    calls = []
+    orig = lsof._right_aligned
+    try:
+        lsof._right_aligned = lambda *a: calls.append(orig(*a)) or calls[-1]
+        same("\n".join(rows), must_be_fast=True)
+    finally:
+        lsof._right_aligned = orig
+    assert calls and not any(calls)
+
+
+def test_fd_type_not_one_word_each_side(generated):
+    """FD and TYPE of one row moved right, past the column that is blank on every other row: FD
+    and TYPE are then split from their whole region (as _fast does), with the same frame."""
+    rows = generated.split("\n")
+    hdr = lsof._header(rows[0])
+    tc = hdr["type"]
+    i = next(i for i, r in enumerate(rows[1:], 1) if r[tc - 3:tc] == "DIR")
+    start = tc - 12
+    rows[i] = rows[i][:start] + "3u DIR".rjust(12) + rows[i][tc:]
+    same("\n".join(rows), must_be_fast=True)
+
+
+@pytest.mark.parametrize("change", ["no final newline", "trailing blanks", "short last row"])
+def test_names_at_the_end(generated, change):
+    """NAME is cut before each newline in one slice: the last row without a newline, rows ending
+    in blanks (right-trimmed) and a last row with a one-letter NAME give the line reader's frame."""
+    rows = generated.rstrip("\n").split("\n")
+    if change == "no final newline":
+        text = "\n".join(rows)
+    elif change == "trailing blanks":
+        rows[3] += "   "
+        rows[-1] += "  "
+        text = "\n".join(rows) + "\n"
+    else:
+        text = "\n".join(rows[:-1] + [rows[-1][:lsof._header(rows[0])["name"] + 1]])
+    same(text, must_be_fast=True)
+
+
+def test_matrix_and_blank_columns():
+    """_arrow.Lines.matrix (blank past each line's end, or only for lines shorter than *short*)
+    and _arrow.blank_columns against plain Python."""
+    import random
+
+    import numpy as np
+
+    from nettrace.parsers._arrow import Lines, blank_columns
+
+    rnd = random.Random(5)
+    for n in (1, 3, 64, 65, 300):
+        text = "\n".join("".join(rnd.choice("ab  ") for _ in range(rnd.randrange(0, 20))) for _ in range(n))
+        lines = Lines(text.encode())
+        rows = text.split("\n")
+        for width in (1, 8, 13, 24):
+            m = lines.matrix(width)
+            assert [bytes(r).decode() for r in m] == [r[:width].ljust(width) for r in rows]
+            assert blank_columns(m).tolist() == [all(c == " " for c in col) for col in zip(*(r[:width].ljust(width) for r in rows))]
+            part = lines.matrix(width, short=5)
+            for r, got in zip(rows, part):
+                assert bytes(got[:len(r)]).decode() == r[:width] or len(r) >= width
+                if len(r) < 5:
+                    assert bytes(got).decode() == r[:width].ljust(width)
+    assert blank_columns(np.zeros((0, 5), np.uint8)).tolist() == [True] * 5
