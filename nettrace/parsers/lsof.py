@@ -300,17 +300,50 @@ def _odd_rows(lines: Lines, hdr: dict) -> dict[int, dict]:
     return out
 
 
-def _distinct(cells: np.ndarray, norm: np.ndarray, fn) -> tuple[list, np.ndarray]:
-    """*fn* on each distinct row of the uint8 matrix *cells* used by a regular row (decoded as
-    text): (results, row -> result index). The rows are hashed by Arrow as fixed-size binaries."""
-    cells = np.ascontiguousarray(cells)
-    fixed = pa.FixedSizeBinaryArray.from_buffers(pa.binary(cells.shape[1]), len(cells), [None, pa.py_buffer(cells)])
-    enc = pc.dictionary_encode(fixed)
+def _distinct(m: np.ndarray, lo: int, hi: int, norm: np.ndarray, fn) -> tuple[list, np.ndarray]:
+    """*fn* on each distinct value of the columns [lo, hi) of the uint8 matrix *m* (decoded as
+    text) used by a regular row: (results, row -> result index). Up to 8 bytes are read as one
+    64-bit integer per row (an unaligned strided view of *m*), wider cells as fixed-size binaries,
+    and hashed by Arrow."""
+    n, width = m.shape
+    if hi - lo <= 8 and lo + 8 <= width and m.flags.c_contiguous:
+        keys = np.ndarray((n,), np.uint64, m, lo, (m.strides[0],)) & np.uint64((1 << 8 * (hi - lo)) - 1)
+        enc = pc.dictionary_encode(pa.array(keys))
+        uniq = [v.to_bytes(8, "little")[:hi - lo] for v in enc.dictionary.to_pylist()]
+    else:
+        cells = np.ascontiguousarray(m[:, lo:hi])
+        fixed = pa.FixedSizeBinaryArray.from_buffers(pa.binary(hi - lo), n, [None, pa.py_buffer(cells)])
+        enc = pc.dictionary_encode(fixed)
+        uniq = enc.dictionary.to_pylist()
     idx = enc.indices.to_numpy()
-    uniq = enc.dictionary.to_pylist()
-    used = np.zeros(len(uniq), bool)
-    used[idx[norm]] = True
+    used = np.bincount(idx if norm.all() else idx[norm], minlength=len(uniq)) > 0
     return [fn(u.decode()) if ok else None for u, ok in zip(uniq, used.tolist())], idx
+
+
+def _runs(m: np.ndarray, cut: int, norm: np.ndarray, fn) -> tuple[list, np.ndarray] | None:
+    """``_distinct`` of the columns [0, cut) by runs of equal rows (lsof lists each process's files
+    together, so COMMAND PID USER changes a few hundred times): *fn* once per run, an odd row
+    being a run of its own without a value. None when there are too many runs."""
+    n, width = m.shape
+    if width % 8 or not m.flags.c_contiguous:
+        return None
+    words = m.view(np.uint64)
+    change = np.zeros(n, bool)
+    change[0] = True
+    for w in range(-(-cut // 8)):
+        x = words[:, w]
+        if 8 * w + 8 > cut:
+            x = x & np.uint64((1 << 8 * (cut - 8 * w)) - 1)
+        change[1:] |= x[1:] != x[:-1]
+    if not norm.all():
+        bad = np.flatnonzero(~norm)
+        change[bad] = True
+        change[(bad + 1)[bad + 1 < n]] = True
+    first = np.flatnonzero(change)
+    if len(first) > max(64, n // 16):
+        return None
+    ok = norm[first].tolist()
+    return [fn(bytes(m[r, :cut]).decode()) if o else None for r, o in zip(first.tolist(), ok)], np.cumsum(change) - 1
 
 
 def _prefix(p: str):
@@ -349,12 +382,12 @@ def _fd_type(m: np.ndarray, cut: int, tc: int, blank: np.ndarray, norm: np.ndarr
         if len(gap):
             k = cut + inside[0] + int(gap[0])
             try:
-                fd, fd_idx = _distinct(m[:, cut:k], norm, _word)
-                typ, typ_idx = _distinct(m[:, k + 1:tc], norm, _word)
+                fd, fd_idx = _distinct(m, cut, k, norm, _word)
+                typ, typ_idx = _distinct(m, k + 1, tc, norm, _word)
                 return fd, fd_idx, typ, typ_idx
             except _NotOneWord:
                 pass
-    suf, idx = _distinct(m[:, cut:tc], norm, _suffix)
+    suf, idx = _distinct(m, cut, tc, norm, _suffix)
     return [x and x[0] for x in suf], idx, [x and x[1] for x in suf], idx
 
 
@@ -380,7 +413,7 @@ def _vector_cols(lines: Lines, hdr: dict, spans: dict) -> dict:
     cut = next((c for c in range(spans["USER"][1], min(spans["FD"][0], tc)) if blank[c]), None)
     if cut is None:
         raise _Fallback
-    pre, pre_idx = _distinct(m[:, :cut], norm, _prefix)
+    pre, pre_idx = _runs(m, cut, norm, _prefix) or _distinct(m, 0, cut, norm, _prefix)
     fd, fd_idx, types, type_idx = _fd_type(m, cut, tc, blank, norm)
     pre_idx = pa.array(pre_idx)
 
@@ -430,24 +463,21 @@ def _vector_cols(lines: Lines, hdr: dict, spans: dict) -> dict:
 
 
 def _name(lines: Lines, nc: int, norm: np.ndarray) -> pa.Array:
-    """NAME (from byte *nc* to the line's end, right-trimmed): the lines cut before their newline
-    (the last line has none) in one Arrow slice; trimmed only when some regular row ends in a blank."""
+    """NAME (from byte *nc* to the line's end, right-trimmed) in one Arrow slice of the lines each
+    taken with the newline before it instead of the one after (the first line's is the header's):
+    bytes from *nc* + 1 on. Trimmed only when some regular row ends in a blank."""
     a, starts, lens, n = lines.a, lines.starts, lines.lens, lines.n
-    stop = lines.begin + len(a)
-    if stop < len(lines.data) and lines.data[stop] == 10:  # the last line's newline, past the end
-        offsets = np.empty(n + 1, np.int64)
-        offsets[:-1] = starts + lines.begin
-        offsets[-1] = stop + 1
-        arr = pa.LargeBinaryArray.from_buffers(BINARY, n, [None, pa.py_buffer(offsets), pa.py_buffer(lines.data)])
-        name = pc.binary_slice(arr, nc, -1)
-    else:  # the last line has no newline to cut
-        name = pc.binary_slice(lines.arr, nc, -1)
-        if n:
-            last = pc.binary_slice(lines.arr.slice(n - 1), nc, max(nc, int(lens[-1]) + 1))
-            name = pa.concat_arrays([name.slice(0, n - 1), last])
-    name = name.view(STRING)
-    tail = a[np.maximum(starts + lens - 1, 0)] == 32
-    if (tail & (lens > nc) & norm).any():
+    if lines.begin == 0 or lines.data[lines.begin - 1] != 10:
+        return pc.ascii_rtrim_whitespace(lines.cell(nc))
+    offsets = np.empty(n + 1, np.int64)
+    offsets[:-1] = starts + (lines.begin - 1)
+    offsets[-1] = lines.begin + len(a)
+    arr = pa.LargeBinaryArray.from_buffers(BINARY, n, [None, pa.py_buffer(offsets), pa.py_buffer(lines.data)])
+    name = pc.binary_slice(arr, nc + 1, max(nc + 1, int(lens.max(initial=0)) + 2)).view(STRING)
+    long = lens > nc
+    if not norm.all():
+        long &= norm
+    if (a[starts[long] + lens[long] - 1] == 32).any():
         name = pc.ascii_rtrim_whitespace(name)
     return name
 
@@ -483,13 +513,26 @@ def _right_aligned(lines: Lines, m: np.ndarray, hdr: dict, norm: np.ndarray, col
     words = bits.view(np.uint64)
     ones = np.uint64(0x0101010101010101)
     for key, lo, c, f in zip(hdr["keys"], [tc] + cuts[:-1], cuts, filled):
-        size = np.zeros(n, np.int64)
+        size = np.zeros(n + 1, np.int64)
         for w in range((lo - tc) // 8, (c - 1 - tc) // 8 + 1):  # the words of bytes [lo, c)
             first, last = max(lo - tc - 8 * w, 0), min(c - tc - 8 * w, 8)
             mask = (ones >> np.uint64(8 * (8 - (last - first)))) << np.uint64(8 * first)
-            size += np.bitwise_count(words[:, w] & mask)
-        cols[key] = _spans(a, starts + c - size, starts + c, f, starts)
+            size[1:] += np.bitwise_count(words[:, w] & mask)
+        cols[key] = _packed(m[:, lo + 1:c], bits[:, lo + 1 - tc:c - tc], np.cumsum(size, out=size), f)
     return True
+
+
+def _packed(cells: np.ndarray, keep: np.ndarray, offsets: np.ndarray, valid: np.ndarray) -> pa.Array:
+    """Strings of the bytes of the uint8 matrix *cells* where *keep* (row by row), item *i* being
+    ``offsets[i]:offsets[i + 1]`` of them, null where not *valid*: Arrow's filter packs the bytes."""
+    n, width = cells.shape
+    flat = pa.array(np.ascontiguousarray(cells).reshape(-1))
+    bits = pa.py_buffer(np.packbits(keep.reshape(-1), bitorder="little"))
+    data = flat.filter(pa.BooleanArray.from_buffers(pa.bool_(), n * width, [None, bits]))
+    nulls = n - int(np.count_nonzero(valid))
+    return pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), data.buffers()[1],
+                                            pa.py_buffer(np.packbits(valid, bitorder="little")) if nulls else None,
+                                            nulls)
 
 
 def _endpoints(x: pa.Array) -> tuple[pa.Array, pa.Array]:

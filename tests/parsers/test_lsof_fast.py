@@ -219,3 +219,52 @@ def test_matrix_and_blank_columns():
                 if len(r) < 5:
                     assert bytes(got).decode() == r[:width].ljust(width)
     assert blank_columns(np.zeros((0, 5), np.uint8)).tolist() == [True] * 5
+
+
+def test_processes_interleaved(generated):
+    """Rows of the processes shuffled (too many runs of COMMAND PID USER: hashed instead), and a
+    process listed in two runs, give the line reader's frame."""
+    import random
+
+    rows = generated.rstrip("\n").split("\n")
+    body = rows[1:]
+    random.Random(7).shuffle(body)
+    same("\n".join([rows[0]] + body), must_be_fast=True)
+    same("\n".join([rows[0]] + rows[200:400] + rows[1:200] + rows[400:]), must_be_fast=True)
+
+
+@pytest.fixture(scope="module")
+def grouped():
+    """Few processes with many rows each: COMMAND PID USER are read by runs (``_runs``)."""
+    return benchgen.lsof(3000, processes=40)[0]
+
+
+def test_grouped_listing(grouped):
+    rows = grouped.split("\n")
+    rows[5] = rows[5].rstrip() + " caf\u00e9"
+    rows[300] = "Gr\u00fc\u00dfe" + rows[300][5:]
+    rows[301] = rows[301].rstrip() + "\x0c"
+    same(grouped, must_be_fast=True)
+    same("\n".join(rows), must_be_fast=True)
+
+
+def test_runs_and_distinct_agree(grouped):
+    """_runs and _distinct give the same values per row for COMMAND PID USER."""
+    import numpy as np
+
+    from nettrace.parsers._arrow import Lines
+
+    head, _, rest = grouped.partition("\n")
+    hdr = lsof._header(head)
+    data = grouped.encode()
+    lines = Lines(data, True, len(head) + 1, len(data.rstrip(b"\n")))
+    m = lines.matrix(lsof._matrix_width(hdr), short=hdr["name"])
+    norm = np.ones(lines.n, bool)
+    norm[5] = False
+    for cut in (20, 24, 31):
+        runs, ridx = lsof._runs(m, cut, norm, str.split)
+        uniq, uidx = lsof._distinct(m, 0, cut, norm, str.split)
+        got = [runs[i] for i in ridx.tolist()]
+        exp = [uniq[i] for i in uidx.tolist()]
+        assert [g for g, ok in zip(got, norm) if ok] == [e for e, ok in zip(exp, norm) if ok]
+        assert got[5] is None
