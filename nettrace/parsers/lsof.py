@@ -518,17 +518,21 @@ def _right_aligned(lines: Lines, m: np.ndarray, hdr: dict, norm: np.ndarray, col
             first, last = max(lo - tc - 8 * w, 0), min(c - tc - 8 * w, 8)
             mask = (ones >> np.uint64(8 * (8 - (last - first)))) << np.uint64(8 * first)
             size[1:] += np.bitwise_count(words[:, w] & mask)
-        cols[key] = _packed(m[:, lo + 1:c], bits[:, lo + 1 - tc:c - tc], np.cumsum(size, out=size), f)
+        cols[key] = _packed(m[:, lo + 1:c], norm, np.cumsum(size, out=size), f)
     return True
 
 
-def _packed(cells: np.ndarray, keep: np.ndarray, offsets: np.ndarray, valid: np.ndarray) -> pa.Array:
-    """Strings of the bytes of the uint8 matrix *cells* where *keep* (row by row), item *i* being
-    ``offsets[i]:offsets[i + 1]`` of them, null where not *valid*: Arrow's filter packs the bytes."""
+def _packed(cells: np.ndarray, norm: np.ndarray, offsets: np.ndarray, valid: np.ndarray) -> pa.Array:
+    """Strings of the non-blank bytes of the uint8 matrix *cells* (row by row; none of the rows
+    not in *norm*), item *i* being ``offsets[i]:offsets[i + 1]`` of them, null where not *valid*:
+    Arrow's filter packs the bytes."""
     n, width = cells.shape
-    flat = pa.array(np.ascontiguousarray(cells).reshape(-1))
-    bits = pa.py_buffer(np.packbits(keep.reshape(-1), bitorder="little"))
-    data = flat.filter(pa.BooleanArray.from_buffers(pa.bool_(), n * width, [None, bits]))
+    cells = np.array(cells, order="C")  # a copy: the blanking below must not touch the caller's
+    if not norm.all():
+        cells[~norm] = 32
+    flat = cells.reshape(-1)
+    bits = pa.py_buffer(np.packbits(flat != 32, bitorder="little"))
+    data = pa.array(flat).filter(pa.BooleanArray.from_buffers(pa.bool_(), n * width, [None, bits]))
     nulls = n - int(np.count_nonzero(valid))
     return pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), data.buffers()[1],
                                             pa.py_buffer(np.packbits(valid, bitorder="little")) if nulls else None,
@@ -579,33 +583,47 @@ def _derive_vec(n: int, norm: np.ndarray, types: list, type_idx: np.ndarray, nod
         return mask, name.filter(pa.array(mask))
 
     chr_mask, nm = rows(4)
-    bpf = pc.starts_with(nm, "/dev/bpf").to_numpy(zero_copy_only=False)
-    chr_mask[chr_mask] = bpf
-    out["bpf_device"] = scatter_strings(n, chr_mask, nm.filter(pa.array(bpf)))
+    chr_mask[chr_mask] = pc.starts_with(nm, "/dev/bpf").to_numpy(zero_copy_only=False)
+    out["bpf_device"] = _masked(name, chr_mask)
     ndrv_mask, nm = rows(2)
     arrow = pc.starts_with(nm, "->")
-    ifs = pc.if_else(arrow, nullify_empty(pc.ascii_trim_whitespace(bslice(nm.cast(STRING), 2))), pa.scalar(None, STRING))
-    iface = scatter_strings(n, ndrv_mask, ifs)
+    ifs = [pc.if_else(arrow, nullify_empty(pc.ascii_trim_whitespace(bslice(nm.cast(STRING), 2))), pa.scalar(None, STRING))]
     systm_mask, nm = rows(3)
     if systm_mask.any():
         enc = pc.dictionary_encode(nm)
         res = [_systm(v) for v in enc.dictionary.to_pylist()]
         out["control"] = scatter_strings(n, systm_mask, pa.array([r[0] for r in res], STRING).take(enc.indices))
-        ifs = pa.array([r[1] for r in res], STRING).take(enc.indices)
-        iface = pc.if_else(pa.array(systm_mask), scatter_strings(n, systm_mask, ifs), iface)
+        ifs.append(pa.array([r[1] for r in res], STRING).take(enc.indices))
     else:
         out["control"] = pa.nulls(n, STRING)
-    out["interface"] = iface
+    # ndrv rows' interfaces, then systm rows', put back in row order (the two kinds never share a row)
+    either = ndrv_mask | systm_mask
+    order = np.where(ndrv_mask, np.cumsum(ndrv_mask) - 1, np.count_nonzero(ndrv_mask) + np.cumsum(systm_mask) - 1)
+    out["interface"] = scatter_strings(n, either, pa.concat_arrays([x.cast(STRING) for x in ifs]).take(order[either]))
     ip_mask, ipn = rows(1)
     ip_idx = np.flatnonzero(ip_mask)
     k = len(ip_idx)
-    out["protocol"] = scatter_strings(n, ip_mask, node.filter(pa.array(ip_mask)))
+    out["protocol"] = _masked(node, ip_mask)
     state, l_addr, l_port, r_addr, r_port = _sockets(ipn)
     out["state"] = scatter_strings(n, ip_mask, state)
     out["local_address"] = scatter_strings(n, ip_mask, l_addr)
     out["remote_address"] = scatter_strings(n, ip_mask, r_addr)
     ports = {"local_port": _scatter_ints(n, ip_idx, *l_port), "remote_port": _scatter_ints(n, ip_idx, *r_port)}
     return out, ports
+
+
+def _masked(arr: pa.Array, mask: np.ndarray) -> pa.Array:
+    """The strings of *arr* where *mask*, null elsewhere: a new validity bitmap over its buffers."""
+    arr = arr.cast(STRING)
+    valid = mask if not arr.null_count else mask & arr.is_valid().to_numpy(zero_copy_only=False)
+    k = int(np.count_nonzero(valid))
+    if k == 0:
+        return pa.nulls(len(arr), STRING)
+    if arr.offset:
+        valid = np.concatenate([np.zeros(arr.offset, bool), valid])
+    _, offsets, data = arr.buffers()
+    return pa.LargeStringArray.from_buffers(len(arr), offsets, data, pa.py_buffer(np.packbits(valid, bitorder="little")),
+                                            len(arr) - k, arr.offset)
 
 
 def _scatter_ints(n: int, idx: np.ndarray, vals: np.ndarray, miss: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
