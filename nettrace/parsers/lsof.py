@@ -668,6 +668,14 @@ def _spans(data: np.ndarray, lo: np.ndarray, hi: np.ndarray, valid: np.ndarray, 
                                             k - int(valid.sum()), arr.offset)
 
 
+def _cut(data: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> pa.Array:
+    """``_arrow.spans`` of spans that lie in their rows, in order (else ``_Fallback``)."""
+    try:
+        return spans(data, lo, hi)
+    except ValueError:
+        raise _Fallback from None
+
+
 def _sockets(ipn: pa.Array):
     """``_derive`` of IPv4/IPv6 NAMEs (printable ASCII, right-trimmed) with numpy over their bytes:
     state, local address, (local port, missing), remote address, (remote port, missing)."""
@@ -683,11 +691,14 @@ def _sockets(ipn: pa.Array):
     lp = _last_at(np.flatnonzero(data == 40), a, e)
     last = data[np.maximum(e - 1, 0)] if len(data) else np.zeros(k, np.uint8)
     has = (lp > a) & (e - lp >= 3) & (last == 41)
+    state = pa.nulls(k, STRING)
     if has.any():
         has &= data[np.maximum(lp - 1, 0)] == 32
-        inner = _spans(data, lp + 1, e - 1, has, a).filter(pa.array(has))
-        has[has] = pc.match_substring_regex(inner, "^[A-Z_0-9]+$").to_numpy(zero_copy_only=False)
-    state = _spans(data, lp + 1, e - 1, has, a)
+        sel = np.flatnonzero(has)
+        inner = _cut(data, lp[sel] + 1, e[sel] - 1)
+        match = pc.match_substring_regex(inner, "^[A-Z_0-9]+$").to_numpy(zero_copy_only=False)
+        has[sel] = match
+        state = scatter_strings(k, has, inner.filter(pa.array(match)))
     pe = np.where(has, lp, e)
     while True:  # right-trim the blanks before "("
         trim = has & (pe > a)
@@ -713,14 +724,19 @@ def _sockets(ipn: pa.Array):
         addr_ok = valid & (br | cf | nonempty)
         p_lo = np.where(bf, c + 2, np.where(cf, col + 1, hi))
         p_ok = valid & (bf | cf) & (hi > p_lo)
+        vals = np.zeros(k, np.int64)
         if p_ok.any():
-            port = _spans(data, p_lo, hi, p_ok, lo).filter(pa.array(p_ok))
-            p_ok[p_ok] = pc.ascii_is_decimal(port).to_numpy(zero_copy_only=False)
-        vals, miss = np.zeros(k, np.int64), ~p_ok
-        if p_ok.any():
-            if (hi - p_lo)[p_ok].max() > 18:
-                raise _Fallback
-            vals[p_ok] = pc.cast(_spans(data, p_lo, hi, p_ok, lo).filter(pa.array(p_ok)), pa.int64()).to_numpy()
+            sel = np.flatnonzero(p_ok)
+            port = _cut(data, p_lo[sel], hi[sel])
+            dec = pc.ascii_is_decimal(port).to_numpy(zero_copy_only=False)
+            sel = sel[dec]
+            p_ok[:] = False
+            p_ok[sel] = True
+            if len(sel):
+                if (hi - p_lo)[sel].max() > 18:
+                    raise _Fallback
+                vals[sel] = pc.cast(port.filter(pa.array(dec)), pa.int64()).to_numpy()
+        miss = ~p_ok
         return _spans(data, addr_lo, addr_hi, addr_ok, lo), (vals, miss)
 
     l_addr, l_port = endpoint(a, le, np.ones(k, bool))
