@@ -125,21 +125,21 @@ class _Buf:
         return self.a[np.minimum(pos, self.n - 1)]
 
     def seg(self, s: np.ndarray, e: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
-        """large_string array of ``bytes[s[i]:e[i]]`` (a copy); null where not *valid*.
-        Valid segments must be in order and not overlap."""
+        """large_string array of ``bytes[s[i]:e[i]]`` (a copy); null where not *valid*. Segments
+        must be in order and not overlap, the invalid ones included: the caller makes those empty
+        (``s == e``) at a position between their neighbours, so the take needs no null mask."""
         n = len(s)
         if n == 0:
             return pa.array([], pa.large_string())
-        if valid is not None:
-            keep = np.maximum.accumulate(np.where(valid, e, 0))
-            s = np.where(valid, s, keep)
-            e = np.where(valid, e, keep)
         offs = np.empty(2 * n, dtype=np.int64)
         offs[0::2] = s
         offs[1::2] = e
         arr = pa.LargeStringArray.from_buffers(2 * n - 1, pa.py_buffer(offs), self.pbuf)
-        idx = np.arange(0, 2 * n - 1, 2, dtype=np.int64)
-        return pc.take(arr, pa.array(idx, mask=None if valid is None else ~valid))
+        got = pc.take(arr, pa.array(np.arange(0, 2 * n - 1, 2, dtype=np.int64)))
+        if valid is None:
+            return got
+        bits = pa.py_buffer(np.packbits(valid, bitorder="little"))
+        return pa.LargeStringArray.from_buffers(n, got.buffers()[1], got.buffers()[2], bits, offset=got.offset)
 
     def views(self, s: np.ndarray, e: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
         """Zero-copy string_view array of ``bytes[s[i]:e[i]]`` (null where not *valid*): for
@@ -603,14 +603,17 @@ def _read(a: np.ndarray, first: int, warnings: list | None, memo: _Memo, scratch
     has_s = (si < nlines) & (kind[np.minimum(si, nlines - 1)] == _K_SOCK)
     if not (no_locks | has_l | has_s).all():
         return None  # a route message cut before its locks/sockaddrs lines: warnings needed
-    li = np.where(has_l, r + 1, 0)
-    lcode, lvals = _dict(buf.seg(cs[li], ends[li], has_l))
+    ls = cs[nk]                                          # (an empty segment where there is none)
+    lcode, lvals = _dict(buf.seg(ls, np.where(has_l, ends[nk], ls), has_l))
+    del ls
     lids = _lookup(lvals, lambda v: 0 if v is None else memo.lock_id(v))
     if lids is None:
         return None
     out["lock"] = lids[lcode]
-    si = np.where(has_s, si, 0)
-    scode, svals = _dict(buf.seg(cs[si], ends[si], has_s))
+    si = np.minimum(si, nlines - 1)
+    ss = cs[si]
+    scode, svals = _dict(buf.seg(ss, np.where(has_s, ends[si], ss), has_s))
+    del ss
     sids = _lookup(svals, lambda v: 0 if v is None else memo.sock_id(v))
     if sids is None:
         return None
@@ -638,9 +641,6 @@ def _addresses(buf: _Buf, a: np.ndarray, cs, ends, si, has_s, scode, roles_of, k
     line that does not give one token per role goes through the line reader's ``_addresses`` (its
     warnings included). None when a line holds a tab or control byte (left to the readers)."""
     N = len(a)
-    role_s = {role: np.zeros(k, dtype=np.int64) for role in rm.ROLES}
-    role_e = {role: np.zeros(k, dtype=np.int64) for role in rm.ROLES}
-    role_ok = {role: np.zeros(k, dtype=bool) for role in rm.ROLES}
     am = np.flatnonzero(has_s)          # messages with an address line
     if not len(am):
         return {role: pa.nulls(k, pa.large_string()) for role in rm.ROLES}
@@ -648,6 +648,14 @@ def _addresses(buf: _Buf, a: np.ndarray, cs, ends, si, has_s, scode, roles_of, k
     lines = buf.seg(cs[ai] + 1, np.minimum(ends[ai] + 1, N))
     off, dbuf = buf.offsets(lines)
     del lines
+    # a message's token of a role is an empty segment at the start of its line in the copy (or of
+    # the next message's line) until one is found: segments stay in order, as seg needs
+    at_line = off[np.cumsum(has_s) - has_s]
+    role_s = {role: at_line.copy() for role in rm.ROLES}
+    role_e = {role: at_line.copy() for role in rm.ROLES}
+    role_ok = {role: np.zeros(k, dtype=bool) for role in rm.ROLES}
+    del at_line
+    _mark('a:copy')
     D = dbuf.a
     if ends[ai[-1]] == N:  # the last line has no newline: give it one
         D = np.append(D[:off[-1]], np.uint8(10))
@@ -660,6 +668,7 @@ def _addresses(buf: _Buf, a: np.ndarray, cs, ends, si, has_s, scode, roles_of, k
     if not ((sb == 32) | (sb == 10)).all():
         return None                                       # a tab or control byte: leave it to the readers
     lend_t = np.flatnonzero(sb == 10)                     # index of each line's last token
+    _mark('a:sep')
     del sb
     ts = np.empty_like(sep)
     ts[0] = 0
@@ -691,6 +700,7 @@ def _addresses(buf: _Buf, a: np.ndarray, cs, ends, si, has_s, scode, roles_of, k
     else:
         eff, neff = None, ntok
     ebase = np.cumsum(neff) - neff
+    _mark('a:index')
     codes_am = scode[am]
     bad_line |= neff != np.array([len(x) for x in roles_of], dtype=np.int64)[codes_am]
     for c, roles in enumerate(roles_of):
@@ -707,9 +717,11 @@ def _addresses(buf: _Buf, a: np.ndarray, cs, ends, si, has_s, scode, roles_of, k
                 role_e[role][msg] = te[t]
                 role_ok[role][msg] = te[t] > ts[t]
     odd_rows = am[np.flatnonzero(bad_line)].tolist()
+    _mark('a:roles')
     cols = {role: dbuf.seg(role_s[role], role_e[role], role_ok[role]) if role_ok[role].any()
             else pa.nulls(k, pa.large_string()) for role in rm.ROLES}
     del sep, ts, te, tlen, eff, dbuf
+    _mark('a:seg')
     if odd_rows:  # lines that do not split one token per role: the line-by-line reader, with its warnings
         fixed: dict[str, list] = {role: [] for role in rm.ROLES}
         for i in odd_rows:
@@ -792,6 +804,7 @@ class Builder:
         schema = rm.SCHEMAS["route_events"]
         k, memo, rows = self.k, self.memo, self.rows
         self.release()
+        _mark("start")
         if k == 0:
             return schema.empty()
         for arr in rows.values():
@@ -802,6 +815,7 @@ class Builder:
         out["time"] = _datetimes(rows["time"])
         for name, chunks in self.strings.items():
             out[name] = _strings(pa.chunked_array(chunks, pa.large_string()))
+        _mark("f:rows")
         # columns of the RTM line's id
         rid = rows["rtm"]
         per = dict(zip(_RTM_COLS, zip(*memo.rtm)))
@@ -821,6 +835,7 @@ class Builder:
                                                         np.zeros(k, dtype=bool)))
         out["flags"] = _objects(per["flags"], rid)
         del rid_pa
+        _mark('f:rtm')
         # locks, sockaddrs, interface / index
         lid = pa.array(rows["lock"])
         out["locks"] = _strings(pc.take(pa.array(memo.locks, pa.large_string()), lid))
@@ -833,6 +848,7 @@ class Builder:
         ix = np.array([0 if v is None else v for v in idx_vals], dtype=np.int64)[iid]
         out["index"] = _ints(np.where(ix_mask, tail[0], ix), ix_mask & tail[1])
         self.__init__(self.total)
+        _mark("f:ids")
         df = schema.frame({c: out[c] for c in schema.names}, length=k)
         _mark("frame")
         return df

@@ -1,6 +1,7 @@
 """route_monitor's vectorized path (_rtm_fast) against the line-by-line reader (_slow)."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -142,3 +143,36 @@ def test_builder_over_chunks_equals_one_chunk(generated):
         assert n == part.count("\n")
         first += n
     _same(b.frame(), _vec(text)[0])
+
+
+def test_seg_nulls_are_empty_segments_in_order():
+    text = "abcdefgh ijkl mnop qrstuvwx yz" * 4
+    buf = _rtm_fast._Buf(_rtm_fast.ascii_view(text))
+    s = np.array([0, 9, 9, 14, 19, 30])
+    e = np.array([8, 13, 9, 18, 19, 32])
+    valid = np.array([True, True, False, True, False, True])
+    got = buf.seg(s, e, valid)
+    assert got.to_pylist() == ["abcdefgh", "ijkl", None, "mnop", None, "ab"]
+    assert buf.seg(s, e).to_pylist() == ["abcdefgh", "ijkl", "", "mnop", "", "ab"]
+    got.validate(full=True)
+
+
+_IFINFO = "got message of size 112 on Tue May 12 12:19:43 2020\nRTM_IFINFO: iface: len 112, if# 5, flags:<UP>\n\n"
+_DELADDR = ("got message of size 100 on Fri Dec 26 18:00:03 2025\nRTM_DELADDR: address being removed from iface: "
+            "len 100, metric 0, flags:<UP>\nsockaddrs: <NETMASK,IFP,IFA,BRD>\n 255.255.0.0 utun5 10.0.0.1 "
+            "10.0.255.255\n\n")
+
+
+@pytest.mark.parametrize("where", ["start", "end", "both"])
+def test_messages_without_locks_or_addresses_at_the_chunk_edges(generated, where):
+    """Rows without a locks line or an address line before the first and after the last that has
+    one (their null segments sit at the edges of the copies)."""
+    body = generated[0][:20000]
+    body = body[:route_monitor._header_start(body, 15000)]
+    body = "".join(line[21:] + "\n" for line in body.splitlines())
+    text = {"start": _IFINFO * 2 + _DELADDR + body, "end": body + _DELADDR + _IFINFO * 2,
+            "both": _IFINFO + body + _IFINFO}[where]
+    df, warnings = _vec(text)
+    ref, ref_warnings = _slow(text)
+    _same(df, ref)
+    assert warnings == ref_warnings == []
