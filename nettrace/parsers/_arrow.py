@@ -28,6 +28,27 @@ STRING = pa.large_string()
 BINARY = pa.large_binary()
 
 
+_CHUNK = 1 << 20
+
+
+def _control_bytes(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the newlines and of the other bytes < 0x20 in *a*, a megabyte at a time (the
+    comparison's scratch and the look-up of which are newlines stay in cache)."""
+    nls, bad = [], []
+    scratch = np.empty(min(_CHUNK, len(a)), bool)
+    for start in range(0, len(a), _CHUNK):
+        chunk = a[start:start + _CHUNK]
+        low = np.flatnonzero(np.less(chunk, 32, out=scratch[:len(chunk)]))
+        is_nl = chunk[low] == 10
+        if is_nl.all():
+            nls.append(low + start)
+        else:
+            nls.append(low[is_nl] + start)
+            bad.append(low[~is_nl] + start)
+    empty = np.zeros(0, np.int64)
+    return (np.concatenate(nls) if nls else empty), (np.concatenate(bad) if bad else empty)
+
+
 class Lines:
     """The lines of UTF-8 *data* (split on ``\\n``): numpy ``starts``/``lens`` (bytes, without the
     newline), ``odd`` (indices of lines with a byte < 0x20 or >= 0x80) and ``arr``, a
@@ -40,10 +61,7 @@ class Lines:
         self.data, self.begin = data, begin
         a = np.frombuffer(data, np.uint8, end - begin, begin)
         self.a = a
-        low = np.flatnonzero(a < 32)
-        is_nl = a[low] == 10
-        nl = low[is_nl]
-        bad = low[~is_nl]
+        nl, bad = _control_bytes(a)
         if ascii_only is None:
             ascii_only = bool((a < 128).all())
         if not ascii_only:

@@ -268,3 +268,20 @@ def test_runs_and_distinct_agree(grouped):
         exp = [uniq[i] for i in uidx.tolist()]
         assert [g for g, ok in zip(got, norm) if ok] == [e for e, ok in zip(exp, norm) if ok]
         assert got[5] is None
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 64, 1 << 20])
+def test_lines_by_chunks(monkeypatch, chunk):
+    """_arrow.Lines finds newlines and odd lines a chunk at a time: the same at any chunk size."""
+    import random
+
+    from nettrace.parsers import _arrow
+
+    monkeypatch.setattr(_arrow, "_CHUNK", chunk)
+    rnd = random.Random(chunk)
+    text = "".join(rnd.choice("ab \n\n\t\x0c\u00e9") for _ in range(2000)).encode()
+    lines = _arrow.Lines(text)
+    rows = text.split(b"\n")
+    assert lines.n == len(rows)
+    assert lines.lens.tolist() == [len(r) for r in rows]
+    assert lines.odd.tolist() == [i for i, r in enumerate(rows) if any(c < 32 or c >= 128 for c in r)]
