@@ -511,14 +511,21 @@ def _right_aligned(lines: Lines, m: np.ndarray, hdr: dict, norm: np.ndarray, col
     if np.count_nonzero(flat[:-1] > flat[1:]) != sum(np.count_nonzero(f) for f in filled):
         return False
     words = bits.view(np.uint64)
+    counts = np.bitwise_count(words)  # non-blank bytes per word
     ones = np.uint64(0x0101010101010101)
     for key, lo, c, f in zip(hdr["keys"], [tc] + cuts[:-1], cuts, filled):
-        size = np.zeros(n + 1, np.int64)
-        for w in range((lo - tc) // 8, (c - 1 - tc) // 8 + 1):  # the words of bytes [lo, c)
-            first, last = max(lo - tc - 8 * w, 0), min(c - tc - 8 * w, 8)
-            mask = (ones >> np.uint64(8 * (8 - (last - first)))) << np.uint64(8 * first)
-            size[1:] += np.bitwise_count(words[:, w] & mask)
-        cols[key] = _packed(m[:, lo + 1:c], norm, np.cumsum(size, out=size), f)
+        # the words of columns [lo, c], both blank: a word inside counts whole, one shared with
+        # the next or previous cell through its bytes in [lo, c] only
+        size = np.zeros(n, np.uint16)
+        for w in range((lo - tc) // 8, (c - tc) // 8 + 1):
+            first, last = max(lo - tc - 8 * w, 0), min(c + 1 - tc - 8 * w, 8)
+            if first == 0 and last == 8:
+                size += counts[:, w]
+            else:
+                size += np.bitwise_count(words[:, w] & (ones >> np.uint64(8 * (8 - last + first)) << np.uint64(8 * first)))
+        offsets = np.zeros(n + 1, np.int64)
+        np.cumsum(size, out=offsets[1:])
+        cols[key] = _packed(m[:, lo + 1:c], norm, offsets, f)
     return True
 
 
