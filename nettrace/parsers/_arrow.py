@@ -31,29 +31,32 @@ BINARY = pa.large_binary()
 _CHUNK = 1 << 20
 
 
-def _control_bytes(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Positions of the newlines and of the other bytes < 0x20 in *a*, a megabyte at a time (the
-    comparison's scratch and the look-up of which are newlines stay in cache)."""
-    nls, bad = [], []
+def _control_bytes(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Positions of the newlines and of the other bytes < 0x20 in *a*, and the byte before each
+    newline, a megabyte at a time (the comparison's scratch and the look-ups stay in cache)."""
+    nls, bad, before = [], [], []
     scratch = np.empty(min(_CHUNK, len(a)), bool)
     for start in range(0, len(a), _CHUNK):
         chunk = a[start:start + _CHUNK]
         low = np.flatnonzero(np.less(chunk, 32, out=scratch[:len(chunk)]))
         is_nl = chunk[low] == 10
-        if is_nl.all():
-            nls.append(low + start)
-        else:
-            nls.append(low[is_nl] + start)
+        if not is_nl.all():
             bad.append(low[~is_nl] + start)
+            low = low[is_nl]
+        low += start
+        nls.append(low)
+        before.append(a[np.maximum(low - 1, 0)])
     empty = np.zeros(0, np.int64)
-    return (np.concatenate(nls) if nls else empty), (np.concatenate(bad) if bad else empty)
+    if not nls:
+        return empty, empty, np.zeros(0, np.uint8)
+    return np.concatenate(nls), (np.concatenate(bad) if bad else empty), np.concatenate(before)
 
 
 class Lines:
     """The lines of UTF-8 *data* (split on ``\\n``): numpy ``starts``/``lens`` (bytes, without the
-    newline), ``odd`` (indices of lines with a byte < 0x20 or >= 0x80) and ``arr``, a
-    ``large_binary`` Arrow array whose item *i* is line *i* followed by its ``\\n`` (none after the
-    last line)."""
+    newline), ``last`` (each line's last byte; 10 for an empty line), ``odd`` (indices of lines
+    with a byte < 0x20 or >= 0x80) and ``arr``, a ``large_binary`` Arrow array whose item *i* is
+    line *i* followed by its ``\\n`` (none after the last line)."""
 
     def __init__(self, data: bytes, ascii_only: bool | None = None, begin: int = 0, end: int | None = None) -> None:
         """Lines of ``data[begin:end]`` (no copy of *data*)."""
@@ -61,7 +64,7 @@ class Lines:
         self.data, self.begin = data, begin
         a = np.frombuffer(data, np.uint8, end - begin, begin)
         self.a = a
-        nl, bad = _control_bytes(a)
+        nl, bad, before = _control_bytes(a)
         if ascii_only is None:
             ascii_only = bool((a < 128).all())
         if not ascii_only:
@@ -75,6 +78,9 @@ class Lines:
         ends[-1] = len(a)
         self.starts = starts
         self.lens = ends - starts
+        self.last = np.empty(n, np.uint8)
+        self.last[:-1] = before
+        self.last[-1] = a[-1] if len(a) and self.lens[-1] else 10
         self.odd = np.unique(np.searchsorted(nl, bad)) if len(bad) else np.zeros(0, np.int64)
         self.n = n
         offsets = np.empty(n + 1, np.int64)

@@ -477,7 +477,7 @@ def _name(lines: Lines, nc: int, norm: np.ndarray) -> pa.Array:
     long = lens > nc
     if not norm.all():
         long &= norm
-    if (a[starts[long] + lens[long] - 1] == 32).any():
+    if (long & (lines.last == 32)).any():
         name = pc.ascii_rtrim_whitespace(name)
     return name
 

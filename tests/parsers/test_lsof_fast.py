@@ -279,9 +279,10 @@ def test_lines_by_chunks(monkeypatch, chunk):
 
     monkeypatch.setattr(_arrow, "_CHUNK", chunk)
     rnd = random.Random(chunk)
-    text = "".join(rnd.choice("ab \n\n\t\x0c\u00e9") for _ in range(2000)).encode()
+    text = ("\n" + "".join(rnd.choice("ab \n\n\t\x0c\u00e9") for _ in range(2000))).encode()
     lines = _arrow.Lines(text)
     rows = text.split(b"\n")
     assert lines.n == len(rows)
     assert lines.lens.tolist() == [len(r) for r in rows]
+    assert lines.last.tolist() == [r[-1] if r else 10 for r in rows]
     assert lines.odd.tolist() == [i for i, r in enumerate(rows) if any(c < 32 or c >= 128 for c in r)]
