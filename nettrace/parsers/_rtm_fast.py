@@ -551,13 +551,16 @@ def _read(a: np.ndarray, first: int, warnings: list | None, memo: _Memo, scratch
     rc, re_ = cs[r], ends[r]
     if not ((buf.w(rc) & np.uint64(0xFFFFFFFF)) == _le(b"RTM_")).all():
         return None
-    # a compact copy of the RTM lines; ", seq " found among their commas, the digits end at the next comma
+    # a compact copy of the RTM lines; ", seq " found at their 'q' bytes (about one a line), its
+    # digits (1 to 8 here, more in a rare loop) must be followed by a comma
     roff, rb = buf.offsets(buf.seg(rc, np.minimum(re_ + 1, N)))
-    comma = np.flatnonzero(rb.a == 44)
-    at = np.flatnonzero((rb.w(comma) & np.uint64(0xFFFFFFFFFFFF)) == _le(b", seq "))
-    line_of = np.searchsorted(roff, comma[at], side="right") - 1
-    if len(at) and (at[-1] + 1 >= len(comma) or (np.diff(line_of) <= 0).any()):
-        return None  # ", seq " twice on a line, or no comma after it
+    q = np.flatnonzero(rb.a == 113)
+    q = q[q >= 4]
+    at = q[(rb.w(q - 4) & np.uint64(0xFFFFFFFFFFFF)) == _le(b", seq ")] - 4
+    del q
+    line_of = np.searchsorted(roff, at, side="right") - 1
+    if (np.diff(line_of) <= 0).any():
+        return None  # ", seq " twice on a line
     has_seq = np.zeros(k, dtype=bool)
     has_seq[line_of] = True
     lend = roff[1:] - 1                                  # line ends (without the newline)
@@ -565,26 +568,29 @@ def _read(a: np.ndarray, first: int, warnings: list | None, memo: _Memo, scratch
         lend[-1] += 1
     qs = lend.copy()
     qe = lend.copy()
-    qs[line_of] = comma[at] + 6
-    qe[line_of] = comma[at + 1]
-    if (qe < qs).any() or (qe > lend).any():
-        return None
     seq = np.zeros(k, dtype=np.int64)
     if len(at):
-        nd = (qe - qs)[line_of]
-        small = nd <= 8
-        v, ok = _number(rb, qs[line_of], np.where(small, nd, 8))
-        if not (ok | ~small).all():
-            return None
-        seq[line_of] = v
-        for i in line_of[~small]:  # more than 8 digits: rare
-            t = bytes(rb.a[qs[i]:qe[i]])
-            if not t.isdigit():
+        ds = at + 6
+        w = rb.w(ds)
+        isd = (w.view(np.uint8).reshape(-1, 8) - np.uint8(48)) < 10
+        nd = np.where(isd.all(axis=1), 8, np.argmin(isd, axis=1))
+        del isd
+        if ((nd == 0) | ((nd < 8) & (rb.byte(ds + nd) != 44))).any():
+            return None  # no digits, or no comma right after them
+        seq[line_of] = _number_w(w, np.maximum(nd, 1))[0]
+        qs[line_of] = ds
+        qe[line_of] = ds + nd
+        for j in np.flatnonzero(nd == 8).tolist():  # 8 digits or more: rare
+            i = line_of[j]
+            t = bytes(rb.a[ds[j]:lend[i]]).split(b",", 1)
+            if len(t) < 2 or not t[0].isdigit():
                 return None
-            seq[i] = int(t)
+            seq[i] = int(t[0])
+            qe[i] = ds[j] + len(t[0])
+        del w, nd, ds
     out["seq"] = seq
     out["seq_na"] = ~has_seq
-    del comma, at, line_of, has_seq
+    del at, line_of, has_seq
     _mark("rtm seq")
     xcode, xvals = _dict(rb.seg(roff[:-1], qs))
     ycode, yvals = _dict(rb.seg(qe, lend))

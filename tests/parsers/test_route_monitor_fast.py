@@ -176,3 +176,38 @@ def test_messages_without_locks_or_addresses_at_the_chunk_edges(generated, where
     ref, ref_warnings = _slow(text)
     _same(df, ref)
     assert warnings == ref_warnings == []
+
+
+def _rtm_message(rtm: str) -> str:
+    return (f"got message of size 132 on Fri Dec 26 18:00:05 2025\n{rtm}\nlocks:  inits: \n"
+            "sockaddrs: <DST,GATEWAY,NETMASK>\n 10.162.0.0 192.168.166.1 255.255.0.0\n\n")
+
+
+@pytest.mark.parametrize("seq, regular", [
+    ("7", True), ("12345678", True), ("1234567890", True), ("123456789012345", True),
+    ("", False), ("12x", False), ("12 ", False), ("12345678x", False)])
+def test_seq_digits(generated, seq, regular):
+    """The seq digits (up to 8 in the vectorized step, more in its rare loop) end at a comma; other
+    text there leaves the chunk to the readers, which agree with the line reader."""
+    odd = _rtm_message(f"RTM_ADD: Add Route: len 132, pid: 382, seq {seq}, errno 0, flags:<UP,GATEWAY,STATIC>")
+    body = "".join(line[21:] + "\n" for line in generated[0][:3000].splitlines())
+    body = body[:route_monitor._header_start(body, 1000)]
+    text = body + odd + body + odd
+    a = _rtm_fast.ascii_view(text)
+    got = _rtm_fast.chunk_frame(a, 1, [])
+    assert (got is not None) == regular
+    warnings: list = []
+    df = route_monitor.parse(text, warnings)
+    ref, ref_warnings = _slow(text)
+    _same(df, ref)
+    assert warnings == ref_warnings
+    if regular:
+        _same(got[0], ref)
+        assert df["seq"].iloc[-1] == int(seq)
+
+
+def test_seq_twice_on_a_line_is_left_to_the_readers():
+    text = _rtm_message("RTM_ADD: Add Route: len 132, pid: 382, seq 5, errno 0, seq 6, flags:<UP>") * 2
+    assert _rtm_fast.chunk_frame(_rtm_fast.ascii_view(text), 1, []) is None
+    df = route_monitor.parse(text, [])
+    _same(df, _slow(text)[0])
