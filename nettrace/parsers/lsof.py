@@ -8,16 +8,19 @@ left-aligned, the others right-aligned, and DEVICE, SIZE/OFF or NODE may be empt
 
 With a header, cells are cut at the header's column edges (jc-style), checked against the line
 (a cut must fall on a blank) — fast and exact with empty cells. Big listings take a vectorized
-path (``_vector``, helpers in ``_arrow``): NAME, DEVICE, SIZE/OFF and NODE are cut with Arrow
-kernels over all rows at once, COMMAND PID USER and FD TYPE are split once per distinct value,
-the derived columns come from Arrow string kernels, socket states, addresses and ports
-from numpy over the bytes of the IPv4/IPv6 NAMEs (``_sockets``); rows with tabs, control or non-ASCII
-characters are read one by one, and a listing with any row the cuts do not fit is read line by
-line as before, with the same results and warnings. Rows that do not line up and
-text without a header (fragments) are read by pattern: DEVICE is ``0x…`` or ``major,minor``,
-SIZE/OFF ``0tN`` or a number, NODE a number or ``TCP``/``UDP``, the rest is NAME. A line that
-starts with blanks continues the previous row (wrapped by a viewer): its NODE/NAME fill that row,
-with a warning. Other unreadable lines are skipped with a warning.
+path (``_vector``, helpers in ``_arrow``): the bytes before NAME become one matrix (a row per
+line) on which the cuts are checked column by column; COMMAND PID USER are split once per run of
+equal rows, FD and TYPE once per distinct value (hashed as 64-bit integers); DEVICE, SIZE/OFF and
+NODE, right-aligned to their cuts, are sized by popcounts of the non-blank bytes and packed by
+Arrow's filter; NAME is one Arrow slice; the derived columns come from Arrow string kernels,
+socket states, addresses and ports from numpy over the bytes of the IPv4/IPv6 NAMEs
+(``_sockets``); rows with tabs, control or non-ASCII characters are read one by one, and a
+listing with any row the cuts do not fit is read line by line as before, with the same results
+and warnings. Rows that do not line up and text without a header (fragments) are read by
+pattern: DEVICE is ``0x…`` or ``major,minor``, SIZE/OFF ``0tN`` or a number, NODE a number or
+``TCP``/``UDP``, the rest is NAME. A line that starts with blanks continues the previous row
+(wrapped by a viewer): its NODE/NAME fill that row, with a warning. Other unreadable lines are
+skipped with a warning.
 
 Derived columns: ``interface`` — the network interface behind the file: ``ndrv`` sockets name
 it (``-> feth9868``), utun control sockets ``[ctl com.apple.net.utun_control id N unit U]`` own
@@ -260,9 +263,10 @@ class _Fallback(Exception):
 def _vector(text: str) -> dict | None:
     """Columns of a headed listing (no TID column) whose rows all line up, or None.
 
-    Regular rows (printable ASCII) are cut with Arrow kernels: DEVICE, SIZE/OFF, NODE and NAME at
-    the header's edges like ``_fast``; COMMAND PID USER and FD TYPE at a column between USER and
-    FD that is blank on every row, each part split in Python once per distinct value. Rows with
+    Regular rows (printable ASCII) are cut with numpy and Arrow kernels: DEVICE, SIZE/OFF, NODE
+    and NAME at the header's edges like ``_fast``; COMMAND PID USER and FD TYPE at a column
+    between USER and FD that is blank on every row, each part split in Python once per run of
+    equal rows or distinct value (``_runs``, ``_distinct``). Rows with
     tabs, control or non-ASCII characters go through ``_fast`` one by one; anything else that
     ``_fast`` would not take sends the whole listing to the line-by-line reader, as before.
     """
@@ -392,7 +396,8 @@ def _fd_type(m: np.ndarray, cut: int, tc: int, blank: np.ndarray, norm: np.ndarr
 
 
 def _vector_cols(lines: Lines, hdr: dict, spans: dict) -> dict:
-    n, a, starts, lens = lines.n, lines.a, lines.starts, lines.lens
+    """The columns of ``_vector`` (raises ``_Fallback`` where it does not apply)."""
+    n, lens = lines.n, lines.lens
     tc, nc = hdr["type"], hdr["name"]
     odd = _odd_rows(lines, hdr)
     norm = np.ones(n, bool)
