@@ -109,6 +109,8 @@ class _Buf:
 
     def w(self, pos: np.ndarray) -> np.ndarray:
         """The 8 bytes at each pos as a little-endian uint64 (zeros past the end)."""
+        if not len(pos) or pos.max() <= self.n - 8:  # (one pass, no temporary: the usual case)
+            return self.W[pos]
         out = self.W[np.minimum(pos, self.n - 8)]
         over = np.flatnonzero(pos > self.n - 8)
         for i in over:  # the last 7 bytes of the buffer: rare
@@ -122,6 +124,9 @@ class _Buf:
         return off, _Buf(data if len(data) >= 8 else np.append(data, np.zeros(8, np.uint8)))
 
     def byte(self, pos: np.ndarray) -> np.ndarray:
+        """The byte at each pos (the last byte past the end)."""
+        if len(pos) and pos.max() < self.n:
+            return self.a[pos]
         return self.a[np.minimum(pos, self.n - 1)]
 
     def seg(self, s: np.ndarray, e: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
