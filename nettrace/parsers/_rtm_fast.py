@@ -83,6 +83,8 @@ _MONTH_CODE = {_le(m.encode()): i for i, m in enumerate(
 _MONTH_KEYS = np.array(sorted(_MONTH_CODE), dtype=np.uint64)
 _MONTH_VALS = np.array([_MONTH_CODE[k] for k in sorted(_MONTH_CODE)], dtype=np.int64)
 _NS = 1_000_000_000
+# the header words loaded per row: from the line's content start, from its end, from its prefix
+_HEADER_AT = np.array([0, 8, 12, 20, -28, -24, -16, -8, 0, 8, 12], dtype=np.int64)
 PROFILE: dict | None = None  # set to {} to collect seconds per step of chunk_frame
 
 
@@ -521,9 +523,14 @@ def _read(a: np.ndarray, first: int, warnings: list | None, memo: _Memo, scratch
     hc, he = cs[h], ends[h]
     # every word of the header line the checks and numbers need, in one gather (row by row, so
     # each line's cache lines are fetched once): got mess|age of s|(of s)ize |size digits| on |ctime x3|prefix x3
-    hs = np.maximum(hc - 21, 0)
-    M = buf.w(np.stack([hc, hc + 8, hc + 12, hc + 20, he - 28, he - 24, he - 16, he - 8, hs, hs + 8, hs + 12],
-                       axis=1).ravel()).reshape(k, 11)
+    pos = np.empty((k, 11), dtype=np.int64)
+    pos[:, :4] = hc[:, None]
+    pos[:, 4:8] = he[:, None]
+    np.maximum(hc - 21, 0, out=pos[:, 8])
+    pos[:, 9:] = pos[:, 8:9]
+    pos += _HEADER_AT
+    M = buf.w(pos.ravel()).reshape(k, 11)
+    del pos
     if not ((M[:, 0] == _le(b"got mess")).all() and (M[:, 1] == _le(b"age of s")).all()
             and ((M[:, 2] >> np.uint64(32)) == _le(b"ize ")).all()):
         return None
