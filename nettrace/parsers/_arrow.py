@@ -165,12 +165,13 @@ def int_series(values: np.ndarray, mask: np.ndarray | None = None) -> pd.Series:
     return pd.Series(pd.arrays.IntegerArray(np.asarray(values, np.int64), mask), copy=False)
 
 
-def scatter_strings(n: int, mask: np.ndarray, values: pa.Array) -> pa.Array:
+def scatter_strings(n: int, mask: np.ndarray, values: pa.Array, where: tuple | None = None) -> pa.Array:
     """A length-*n* string array: *values* at the True positions of *mask* (in order), null elsewhere.
 
-    Built over the data buffer of *values* (new offsets and validity only).
+    Built over the data buffer of *values* (new offsets and validity only). *where*, for several
+    arrays scattered by one mask: ``(np.flatnonzero(mask), np.cumsum(mask))``, computed once.
     """
-    idx = np.flatnonzero(mask)
+    idx, rank = where if where is not None else (np.flatnonzero(mask), None)
     k = len(idx)
     if k == 0:
         return pa.nulls(n, STRING)
@@ -193,7 +194,8 @@ def scatter_strings(n: int, mask: np.ndarray, values: pa.Array) -> pa.Array:
     voff = np.frombuffer(offs, np.int64, k + 1, values.offset * 8)
     offsets = np.empty(n + 1, np.int64)
     offsets[0] = voff[0]
-    offsets[1:] = voff[np.cumsum(mask)]  # item i ends where the last value at or before it ends
+    # item i ends where the last value at or before it ends
+    offsets[1:] = voff[np.cumsum(mask) if rank is None else rank]
     return pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), data, bits, nulls)
 
 

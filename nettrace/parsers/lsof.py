@@ -527,7 +527,8 @@ def _right_aligned(lines: Lines, m: np.ndarray, hdr: dict, norm: np.ndarray, col
             if first == 0 and last == 8:
                 size += counts[:, w]
             else:
-                size += np.bitwise_count(words[:, w] & (ones >> np.uint64(8 * (8 - last + first)) << np.uint64(8 * first)))
+                mask = ones >> np.uint64(8 * (8 - last + first)) << np.uint64(8 * first)
+                size += np.bitwise_count(words[:, w] & mask)
         offsets = np.zeros(n + 1, np.int64)
         np.cumsum(size, out=offsets[1:])
         cols[key] = _packed(m[:, lo + 1:c], norm, offsets, f)
@@ -599,7 +600,8 @@ def _derive_vec(n: int, norm: np.ndarray, types: list, type_idx: np.ndarray, nod
     out["bpf_device"] = _masked(name, chr_mask)
     ndrv_mask, nm = rows(2)
     arrow = pc.starts_with(nm, "->")
-    ifs = [pc.if_else(arrow, nullify_empty(pc.ascii_trim_whitespace(bslice(nm.cast(STRING), 2))), pa.scalar(None, STRING))]
+    ifs = [pc.if_else(arrow, nullify_empty(pc.ascii_trim_whitespace(bslice(nm.cast(STRING), 2))),
+                      pa.scalar(None, STRING))]
     systm_mask, nm = rows(3)
     if systm_mask.any():
         enc = pc.dictionary_encode(nm)
@@ -617,9 +619,10 @@ def _derive_vec(n: int, norm: np.ndarray, types: list, type_idx: np.ndarray, nod
     k = len(ip_idx)
     out["protocol"] = _masked(node, ip_mask)
     state, l_addr, l_port, r_addr, r_port = _sockets(ipn)
-    out["state"] = scatter_strings(n, ip_mask, state)
-    out["local_address"] = scatter_strings(n, ip_mask, l_addr)
-    out["remote_address"] = scatter_strings(n, ip_mask, r_addr)
+    where = (ip_idx, np.cumsum(ip_mask))
+    out["state"] = scatter_strings(n, ip_mask, state, where)
+    out["local_address"] = scatter_strings(n, ip_mask, l_addr, where)
+    out["remote_address"] = scatter_strings(n, ip_mask, r_addr, where)
     ports = {"local_port": _scatter_ints(n, ip_idx, *l_port), "remote_port": _scatter_ints(n, ip_idx, *r_port)}
     return out, ports
 
@@ -634,8 +637,8 @@ def _masked(arr: pa.Array, mask: np.ndarray) -> pa.Array:
     if arr.offset:
         valid = np.concatenate([np.zeros(arr.offset, bool), valid])
     _, offsets, data = arr.buffers()
-    return pa.LargeStringArray.from_buffers(len(arr), offsets, data, pa.py_buffer(np.packbits(valid, bitorder="little")),
-                                            len(arr) - k, arr.offset)
+    bits = pa.py_buffer(np.packbits(valid, bitorder="little"))
+    return pa.LargeStringArray.from_buffers(len(arr), offsets, data, bits, len(arr) - k, arr.offset)
 
 
 def _scatter_ints(n: int, idx: np.ndarray, vals: np.ndarray, miss: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -122,8 +122,10 @@ def test_scatter_strings_and_spans():
         vals = [rnd.choice(["", "a", "bc", None, "def"]) for _ in range(int(mask.sum()))]
         for values in (vals, [v or "x" for v in vals]):
             got = scatter_strings(n, mask, pa.array(values, pa.large_string()).slice(0))
+            shared = scatter_strings(n, mask, pa.array(values, pa.large_string()),
+                                     (np.flatnonzero(mask), np.cumsum(mask)))
             it = iter(values)
-            assert got.to_pylist() == [next(it) if m else None for m in mask]
+            assert got.to_pylist() == shared.to_pylist() == [next(it) if m else None for m in mask]
     data = bytes(rnd.randrange(97, 123) for _ in range(500))
     cuts = np.sort(np.array([rnd.randrange(0, 501) for _ in range(80)]))
     lo, hi = cuts[0::2], cuts[1::2]
@@ -212,7 +214,8 @@ def test_matrix_and_blank_columns():
         for width in (1, 8, 13, 24):
             m = lines.matrix(width)
             assert [bytes(r).decode() for r in m] == [r[:width].ljust(width) for r in rows]
-            assert blank_columns(m).tolist() == [all(c == " " for c in col) for col in zip(*(r[:width].ljust(width) for r in rows))]
+            padded = [r[:width].ljust(width) for r in rows]
+            assert blank_columns(m).tolist() == [all(c == " " for c in col) for col in zip(*padded)]
             part = lines.matrix(width, short=5)
             for r, got in zip(rows, part):
                 assert bytes(got[:len(r)]).decode() == r[:width] or len(r) >= width
