@@ -493,14 +493,18 @@ def _read(a: np.ndarray, first: int, warnings: list | None, memo: _Memo, scratch
     del nl, eq
     _mark("newlines")
     nlines = len(ends)
-    starts = np.empty_like(ends)
-    starts[0] = 0
-    starts[1:] = ends[:-1] + 1
-    # the capture prefix (_slow's test: 'Z<TAB>' at 19, 'T' at 10, ':' at 13)
-    pre = ((ends - starts) >= 21) & ((buf.w(starts + 13) & np.uint64(_PFX_MASK)) == np.uint64(_PFX_PAT))
-    pre &= buf.byte(starts + 10) == 84
-    cs = starts + 21 * pre
-    del starts
+    cs = np.empty_like(ends)                             # line starts, then content starts
+    cs[0] = 0
+    np.add(ends[:-1], 1, out=cs[1:])
+    # the capture prefix (_slow's test: 'Z<TAB>' at 19, 'T' at 10, ':' at 13); one temporary reused
+    t = cs + 13
+    pre = (buf.w(t) & np.uint64(_PFX_MASK)) == np.uint64(_PFX_PAT)
+    np.subtract(t, 3, out=t)
+    pre &= buf.byte(t) == 84
+    np.subtract(ends, cs, out=t)
+    pre &= t >= 21
+    del t
+    np.add(cs, 21, out=cs, where=pre)
     kind = _KIND[buf.byte(cs)]
     kind[cs >= ends] = _K_BLANK
     prev = np.empty_like(kind)
