@@ -691,6 +691,14 @@ def _cut(data: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> pa.Array:
         raise _Fallback from None
 
 
+def _state_words(inner: pa.Array) -> np.ndarray:
+    """bool per string of *inner*: a state word (``[A-Z_0-9]+``), the regex run once per distinct
+    text (a listing has a handful of TCP states)."""
+    enc = pc.dictionary_encode(inner)
+    ok = pc.match_substring_regex(enc.dictionary, "^[A-Z_0-9]+$").to_numpy(zero_copy_only=False)
+    return ok[enc.indices.to_numpy(zero_copy_only=False)]
+
+
 def _sockets(ipn: pa.Array):
     """``_derive`` of IPv4/IPv6 NAMEs (printable ASCII, right-trimmed) with numpy over their bytes:
     state, local address, (local port, missing), remote address, (remote port, missing)."""
@@ -711,7 +719,7 @@ def _sockets(ipn: pa.Array):
         has &= data[np.maximum(lp - 1, 0)] == 32
         sel = np.flatnonzero(has)
         inner = _cut(data, lp[sel] + 1, e[sel] - 1)
-        match = pc.match_substring_regex(inner, "^[A-Z_0-9]+$").to_numpy(zero_copy_only=False)
+        match = _state_words(inner)
         has[sel] = match
         state = scatter_strings(k, has, inner.filter(pa.array(match)))
     pe = np.where(has, lp, e)

@@ -289,3 +289,17 @@ def test_lines_by_chunks(monkeypatch, chunk):
     assert lines.lens.tolist() == [len(r) for r in rows]
     assert lines.last.tolist() == [r[-1] if r else 10 for r in rows]
     assert lines.odd.tolist() == [i for i, r in enumerate(rows) if any(c < 32 or c >= 128 for c in r)]
+
+
+def test_state_words_per_distinct_value():
+    """``_state_words`` (the regex once per distinct text) agrees with the regex on every row,
+    repeated and refused texts included."""
+    import re
+
+    import pyarrow as pa
+
+    from nettrace.parsers import lsof as ls
+
+    texts = ["LISTEN", "ESTABLISHED", "l", "A B", "LISTEN", "SYN_SENT", "X-1", "CLOSE_WAIT", "l", "9"] * 7
+    got = ls._state_words(pa.array(texts, pa.large_string())).tolist()
+    assert got == [re.fullmatch(r"[A-Z_0-9]+", t) is not None for t in texts]
