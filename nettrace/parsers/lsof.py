@@ -512,13 +512,12 @@ def _right_aligned(lines: Lines, m: np.ndarray, hdr: dict, norm: np.ndarray, col
     if not norm.all():
         bits[~norm] = False
     flat = bits.ravel()
-    filled = [bits[:, c - 1 - tc] for c in cuts]
-    if np.count_nonzero(flat[:-1] > flat[1:]) != sum(np.count_nonzero(f) for f in filled):
+    if np.count_nonzero(flat[:-1] > flat[1:]) != sum(np.count_nonzero(bits[:, c - 1 - tc]) for c in cuts):
         return False
     words = bits.view(np.uint64)
     counts = np.bitwise_count(words)  # non-blank bytes per word
     ones = np.uint64(0x0101010101010101)
-    for key, lo, c, f in zip(hdr["keys"], [tc] + cuts[:-1], cuts, filled):
+    for key, lo, c in zip(hdr["keys"], [tc] + cuts[:-1], cuts):
         # the words of columns [lo, c], both blank: a word inside counts whole, one shared with
         # the next or previous cell through its bytes in [lo, c] only
         size = np.zeros(n, np.uint16)
@@ -531,7 +530,7 @@ def _right_aligned(lines: Lines, m: np.ndarray, hdr: dict, norm: np.ndarray, col
                 size += np.bitwise_count(words[:, w] & mask)
         offsets = np.zeros(n + 1, np.int64)
         np.cumsum(size, out=offsets[1:])
-        cols[key] = _packed(m[:, lo + 1:c], norm, offsets, f)
+        cols[key] = _packed(m[:, lo + 1:c], norm, offsets, size > 0)  # lined up: filled = not empty
     return True
 
 
