@@ -440,7 +440,7 @@ def _vector_cols(lines: Lines, hdr: dict, spans: dict) -> dict:
             prev = c
     for key in ("device", "size_off", "node"):
         cols.setdefault(key, pa.nulls(n, STRING))
-    derived, ports = _derive_vec(n, norm, types, type_idx, cols["node"], cols["name"])
+    derived, ports = _derive_vec(n, norm, types, type_idx, cols["node"], cols["name"], _starts_bpf(m, lens, nc))
     cols.update(derived)
     if odd:
         pos = sorted(odd)
@@ -583,8 +583,22 @@ def _systm(nm: str) -> tuple:
     return c[1], iface
 
 
-def _derive_vec(n: int, norm: np.ndarray, types: list, type_idx: np.ndarray, node: pa.Array, name: pa.Array):
-    """``_derive`` with Arrow kernels for the regular rows (the others stay missing)."""
+_BPF = np.uint64(int.from_bytes(b"/dev/bpf", "little"))
+
+
+def _starts_bpf(m: np.ndarray, lens: np.ndarray, nc: int) -> np.ndarray | None:
+    """bool per row: NAME (from byte *nc*) starts with ``/dev/bpf``, read as one 64-bit integer
+    per row of the byte matrix *m* (an unaligned strided view); None when *m* is too narrow."""
+    n, width = m.shape
+    if nc + 8 > width or not m.flags.c_contiguous:
+        return None
+    return (np.ndarray((n,), np.uint64, m, nc, (m.strides[0],)) == _BPF) & (lens >= nc + 8)
+
+
+def _derive_vec(n: int, norm: np.ndarray, types: list, type_idx: np.ndarray, node: pa.Array, name: pa.Array,
+                bpf: np.ndarray | None = None):
+    """``_derive`` with Arrow kernels for the regular rows (the others stay missing); *bpf*, if
+    given, tells the rows whose NAME starts with ``/dev/bpf`` (``_starts_bpf``)."""
     kinds = np.array([{"IPv4": 1, "IPv6": 1, "ndrv": 2, "systm": 3, "CHR": 4}.get(t, 0) for t in types] + [0],
                      np.int8)[type_idx]
     kinds[~norm] = 0
@@ -594,8 +608,11 @@ def _derive_vec(n: int, norm: np.ndarray, types: list, type_idx: np.ndarray, nod
         mask = kinds == kind
         return mask, name.filter(pa.array(mask))
 
-    chr_mask, nm = rows(4)
-    chr_mask[chr_mask] = pc.starts_with(nm, "/dev/bpf").to_numpy(zero_copy_only=False)
+    if bpf is None:
+        chr_mask, nm = rows(4)
+        chr_mask[chr_mask] = pc.starts_with(nm, "/dev/bpf").to_numpy(zero_copy_only=False)
+    else:
+        chr_mask = (kinds == 4) & bpf
     out["bpf_device"] = _masked(name, chr_mask)
     ndrv_mask, nm = rows(2)
     arrow = pc.starts_with(nm, "->")

@@ -303,3 +303,23 @@ def test_state_words_per_distinct_value():
     texts = ["LISTEN", "ESTABLISHED", "l", "A B", "LISTEN", "SYN_SENT", "X-1", "CLOSE_WAIT", "l", "9"] * 7
     got = ls._state_words(pa.array(texts, pa.large_string())).tolist()
     assert got == [re.fullmatch(r"[A-Z_0-9]+", t) is not None for t in texts]
+
+
+@pytest.mark.parametrize("last", ["/dev/bpf", "/dev/bp", "/dev/bpf12", "/dev/bpfx  "])
+def test_bpf_names_from_the_matrix(generated, last):
+    """``_starts_bpf`` (NAME's first 8 bytes from the byte matrix) agrees with ``starts_with`` on
+    CHR rows whose NAME is ``/dev/bpf`` exactly, shorter (the bytes past the line's end are the
+    newline and the next line's), longer, or the listing's last line; and declines a matrix too
+    narrow, where ``_derive_vec`` filters the names as before."""
+    import numpy as np
+
+    rows = [r for r in generated.split("\n") if r]
+    chr_rows = [i for i, r in enumerate(rows) if " CHR " in r]
+    nc = rows[0].index("NAME")
+    for k, i in enumerate(chr_rows[:6]):
+        rows[i] = rows[i][:nc] + ["/dev/bpf", "/dev/bp", "/dev/bpf3", "/dev/bpfA", "/dev/bp\u00e9f", "/dev/bpf"][k]
+    rows.append(rows[chr_rows[0]][:nc] + last)
+    text = "\n".join(rows)
+    same(text, must_be_fast=True)
+    same(text + "\n", must_be_fast=True)
+    assert lsof._starts_bpf(np.zeros((3, nc + 7), np.uint8), np.full(3, nc + 8), nc) is None
