@@ -495,39 +495,57 @@ def _matrix_width(hdr: dict) -> int:
     return -(-width // 8) * 8
 
 
+_CHUNK_ROWS = 1 << 14  # rows of the DEVICE…NODE region per step of _right_aligned (its scratch stays in cache)
+
+
 def _right_aligned(lines: Lines, m: np.ndarray, hdr: dict, norm: np.ndarray, cols: dict) -> bool:
     """DEVICE, SIZE/OFF and NODE at once, when every regular row has them as lsof prints them:
     right-aligned to their cut, without blanks inside. The region from TYPE's end (a blank) to the
     last cut (a blank) becomes a matrix of 1 = non-blank; a row lines up when each cell reads
     0…01…1, i.e. when the whole matrix has exactly one 1 → 0 step per filled cell (last byte
     before its cut non-blank). A cell is then its last (count of its 1s, popcounts of 64-bit
-    words) bytes before the cut. Sets ``cols`` and returns True; False (nothing set) otherwise."""
-    n, a, starts = lines.n, lines.a, lines.starts
+    words) bytes before the cut. The matrix is built, checked and counted ``_CHUNK_ROWS`` rows at
+    a time in one reused scratch (each row ends in a 0, so no step crosses two chunks). Sets
+    ``cols`` and returns True; False (nothing set) otherwise."""
+    n = lines.n
     tc, cuts = hdr["type"], hdr["cuts"]
     if not cuts or any(c <= p for p, c in zip([tc] + cuts[:-1], cuts)):
         return False
     width = cuts[-1] + 1 - tc
-    bits = np.not_equal(m[:, tc:tc + -(-width // 8) * 8], 32)
-    bits[:, width:] = False
-    if not norm.all():
-        bits[~norm] = False
-    flat = bits.ravel()
-    if np.count_nonzero(flat[:-1] > flat[1:]) != sum(np.count_nonzero(bits[:, c - 1 - tc]) for c in cuts):
-        return False
-    words = bits.view(np.uint64)
-    counts = np.bitwise_count(words)  # non-blank bytes per word
+    nw = -(-width // 8)
     ones = np.uint64(0x0101010101010101)
-    for key, lo, c in zip(hdr["keys"], [tc] + cuts[:-1], cuts):
-        # the words of columns [lo, c], both blank: a word inside counts whole, one shared with
-        # the next or previous cell through its bytes in [lo, c] only
-        size = np.zeros(n, np.uint16)
+    # per cell: (word, byte mask or None for a whole word) of the columns [lo, c], both blank: a
+    # word inside counts whole, one shared with the next or previous cell through its bytes in
+    # [lo, c] only
+    parts = []
+    for lo, c in zip([tc] + cuts[:-1], cuts):
+        cell = []
         for w in range((lo - tc) // 8, (c - tc) // 8 + 1):
             first, last = max(lo - tc - 8 * w, 0), min(c + 1 - tc - 8 * w, 8)
-            if first == 0 and last == 8:
-                size += counts[:, w]
-            else:
-                mask = ones >> np.uint64(8 * (8 - last + first)) << np.uint64(8 * first)
-                size += np.bitwise_count(words[:, w] & mask)
+            cell.append((w, None if first == 0 and last == 8 else
+                         ones >> np.uint64(8 * (8 - last + first)) << np.uint64(8 * first)))
+        parts.append(cell)
+    sizes = [np.zeros(n, np.uint16) for _ in cuts]
+    all_norm = norm.all()
+    scratch = np.empty((min(n, _CHUNK_ROWS), nw * 8), bool)
+    steps = filled = 0
+    for r0 in range(0, n, _CHUNK_ROWS):
+        r1 = min(n, r0 + _CHUNK_ROWS)
+        bits = np.not_equal(m[r0:r1, tc:tc + nw * 8], 32, out=scratch[:r1 - r0])
+        bits[:, width:] = False
+        if not all_norm:
+            bits[~norm[r0:r1]] = False
+        flat = bits.ravel()
+        steps += np.count_nonzero(flat[:-1] > flat[1:])
+        filled += sum(np.count_nonzero(bits[:, c - 1 - tc]) for c in cuts)
+        words = bits.view(np.uint64)
+        for size, cell in zip(sizes, parts):
+            out = size[r0:r1]
+            for w, mask in cell:
+                out += np.bitwise_count(words[:, w] if mask is None else words[:, w] & mask)
+    if steps != filled:
+        return False
+    for key, lo, c, size in zip(hdr["keys"], [tc] + cuts[:-1], cuts, sizes):
         offsets = np.zeros(n + 1, np.int64)
         np.cumsum(size, out=offsets[1:])
         cols[key] = _packed(m[:, lo + 1:c], norm, offsets, size > 0)  # lined up: filled = not empty

@@ -323,3 +323,25 @@ def test_bpf_names_from_the_matrix(generated, last):
     same(text, must_be_fast=True)
     same(text + "\n", must_be_fast=True)
     assert lsof._starts_bpf(np.zeros((3, nc + 7), np.uint8), np.full(3, nc + 8), nc) is None
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 64])
+def test_right_aligned_by_chunks(generated, monkeypatch, chunk):
+    """``_right_aligned`` checks and counts the region a few rows at a time: the same frame for any
+    chunk size, also with odd rows, a misaligned cell (declined) and a short last chunk."""
+    monkeypatch.setattr(lsof, "_CHUNK_ROWS", chunk)
+    rows = generated.split("\n")[:1000]
+    same("\n".join(rows), must_be_fast=True)
+    odd = list(rows)
+    odd[5] = odd[5].rstrip() + " caf\u00e9"
+    odd[9] = "Gr\u00fc\u00dfe" + odd[9][5:]
+    same("\n".join(odd), must_be_fast=True)
+    cut = lsof._header(rows[0])["cuts"][0]
+    i = next(i for i, r in enumerate(rows[1:], 1) if len(r) > cut and r[cut - 6:cut].strip() == r[cut - 6:cut])
+    bad = list(rows)
+    bad[i] = bad[i][:cut - 6] + "ab  cd" + bad[i][cut:]
+    calls = []
+    orig = lsof._right_aligned
+    monkeypatch.setattr(lsof, "_right_aligned", lambda *a: calls.append(orig(*a)) or calls[-1])
+    same("\n".join(bad), must_be_fast=True)
+    assert calls and not any(calls)
