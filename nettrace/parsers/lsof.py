@@ -107,9 +107,10 @@ def _header(line: str) -> dict | None:
 
 def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     """Parse lsof output into the ``open_files`` frame (see ``SCHEMAS``)."""
-    if "\r" in text:
+    cols = _vector(text) if len(text) >= _VECTOR_MIN else None  # None for a text holding "\r"
+    if cols is None and "\r" in text:
         text = text.replace("\r\n", "\n")
-    cols = _vector(text) if len(text) >= _VECTOR_MIN else None
+        cols = _vector(text, check_cr=False) if len(text) >= _VECTOR_MIN else None
     if cols is None:
         cols = _by_line(text, warnings)
     return SCHEMAS["open_files"].frame(cols)
@@ -260,8 +261,12 @@ class _Fallback(Exception):
     """The vectorized path does not apply: read line by line."""
 
 
-def _vector(text: str) -> dict | None:
+def _vector(text: str, check_cr: bool = True) -> dict | None:
     """Columns of a headed listing (no TID column) whose rows all line up, or None.
+
+    With *check_cr*, None for a text holding ``\\r`` (``parse`` then drops the ``\\r`` of
+    ``\\r\\n`` and calls again without the check), found from the odd rows: no scan of the
+    text for a listing without control bytes.
 
     Regular rows (printable ASCII) are cut with numpy and Arrow kernels: DEVICE, SIZE/OFF, NODE
     and NAME at the header's edges like ``_fast``; COMMAND PID USER and FD TYPE at a column
@@ -288,8 +293,11 @@ def _vector(text: str) -> dict | None:
     if begin >= end:
         return None
     spans = {m.group(): (m.start(), m.end()) for m in re.finditer(r"\S+", head_line)}
+    lines = Lines(data, text.isascii(), begin, end)
+    if check_cr and ("\r" in head_line or len(lines.odd) and "\r" in text):
+        return None
     try:
-        return _vector_cols(Lines(data, text.isascii(), begin, end), hdr, spans)
+        return _vector_cols(lines, hdr, spans)
     except _Fallback:
         return None
 

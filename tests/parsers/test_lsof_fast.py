@@ -14,7 +14,7 @@ def both(text: str):
     """(vectorized result or None, line-by-line frame, line-by-line warnings)."""
     if "\r" in text:
         text = text.replace("\r\n", "\n")
-    fast = lsof._vector(text)
+    fast = lsof._vector(text, check_cr=False)
     w: list = []
     slow = SCHEMA.frame(lsof._by_line(text, w))
     return (SCHEMA.frame(fast) if fast is not None else None), slow, w
@@ -71,6 +71,19 @@ def test_generated_misaligned_falls_back(generated, change):
 
 def test_crlf_and_trailing_newlines(generated):
     same(generated.replace("\n", "\r\n") + "\n\n", must_be_fast=True)
+
+
+@pytest.mark.parametrize("crlf", [False, True])
+def test_lone_cr(generated, crlf):
+    """A "\\r" not before a newline stays in its row (an odd row): parse declines the vectorized
+    reader once for the "\\r", then reads the text with it, as the line reader does."""
+    rows = generated.split("\n")
+    rows[6] = rows[6].rstrip() + "\rx"
+    rows[12] = rows[12][:3] + "\r" + rows[12][4:]
+    text = ("\r\n" if crlf else "\n").join(rows)
+    same(text, must_be_fast=True)
+    assert lsof._vector(text) is None
+    assert lsof._vector(generated) is not None
 
 
 @pytest.mark.parametrize("text", [p.read_text(encoding="utf-8", errors="replace") for p in corpus_files("lsof")]
