@@ -556,16 +556,16 @@ def _right_aligned(lines: Lines, m: np.ndarray, hdr: dict, norm: np.ndarray, col
     for key, lo, c, size in zip(hdr["keys"], [tc] + cuts[:-1], cuts, sizes):
         offsets = np.zeros(n + 1, np.int64)
         np.cumsum(size, out=offsets[1:])
-        cols[key] = _packed(m[:, lo + 1:c], norm, offsets, size > 0)  # lined up: filled = not empty
+        cols[key] = _packed(m, lo + 1, c, norm, offsets, size > 0)  # lined up: filled = not empty
     return True
 
 
-def _packed(cells: np.ndarray, norm: np.ndarray, offsets: np.ndarray, valid: np.ndarray) -> pa.Array:
-    """Strings of the non-blank bytes of the uint8 matrix *cells* (row by row; none of the rows
-    not in *norm*), item *i* being ``offsets[i]:offsets[i + 1]`` of them, null where not *valid*:
-    Arrow's filter packs the bytes."""
+def _packed(m: np.ndarray, lo: int, hi: int, norm: np.ndarray, offsets: np.ndarray, valid: np.ndarray) -> pa.Array:
+    """Strings of the non-blank bytes of the columns [lo, hi) of the uint8 matrix *m* (row by row;
+    none of the rows not in *norm*), item *i* being ``offsets[i]:offsets[i + 1]`` of them, null
+    where not *valid*: Arrow's filter packs the bytes."""
+    cells = _columns(m, lo, hi)  # a copy: the blanking below must not touch the caller's
     n, width = cells.shape
-    cells = np.array(cells, order="C")  # a copy: the blanking below must not touch the caller's
     if not norm.all():
         cells[~norm] = 32
     flat = cells.reshape(-1)
@@ -575,6 +575,17 @@ def _packed(cells: np.ndarray, norm: np.ndarray, offsets: np.ndarray, valid: np.
     return pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), data.buffers()[1],
                                             pa.py_buffer(np.packbits(valid, bitorder="little")) if nulls else None,
                                             nulls)
+
+
+def _columns(m: np.ndarray, lo: int, hi: int) -> np.ndarray:
+    """A C-contiguous copy of the columns [lo, hi) of the uint8 matrix *m*, each row copied as one
+    item (a strided view of the rows as ``hi - lo``-byte voids) when *m* is C-contiguous: faster
+    than numpy's byte-by-byte copy of a column slice."""
+    n, width = m.shape
+    if not m.flags.c_contiguous or not 0 <= lo < hi <= width:
+        return np.array(m[:, lo:hi], order="C")
+    rows = np.ndarray((n,), np.dtype((np.void, hi - lo)), m, lo, (width,))
+    return rows.copy().view(np.uint8).reshape(n, hi - lo)
 
 
 def _endpoints(x: pa.Array) -> tuple[pa.Array, pa.Array]:
