@@ -764,8 +764,10 @@ def _sockets(ipn: pa.Array):
     data = np.frombuffer(dbuf, np.uint8, int(offs[-1]) if k else 0) if dbuf is not None else np.zeros(0, np.uint8)
     a, e = offs[:-1], offs[1:]
     # state: " (STATE)" at the end, STATE of [A-Z_0-9]+; what precedes its blanks is the endpoints
-    lp = _last_at(np.flatnonzero(data == 40), a, e)
     last = data[np.maximum(e - 1, 0)] if len(data) else np.zeros(k, np.uint8)
+    lp = np.full(k, -1, np.int64)  # the last "(" of the names that end in ")"
+    sel = np.flatnonzero(last == 41)
+    lp[sel] = _last_at(np.flatnonzero(data == 40), a[sel], e[sel])
     has = (lp > a) & (e - lp >= 3) & (last == 41)
     state = pa.nulls(k, STRING)
     if has.any():
@@ -791,9 +793,12 @@ def _sockets(ipn: pa.Array):
     def endpoint(lo, hi, valid):
         nonempty = hi > lo
         br = nonempty & (data[np.minimum(lo, max(len(data) - 1, 0))] == 91) if len(data) else nonempty
-        c = _first_at(closes, lo + 1, hi - 1)
+        # "]:" is looked for in the bracketed endpoints only, the last ":" in the others
+        c, col = np.full(k, -1, np.int64), np.full(k, -1, np.int64)
+        sel, other = np.flatnonzero(br), np.flatnonzero(~br)
+        c[sel] = _first_at(closes, lo[sel] + 1, hi[sel] - 1)
+        col[other] = _last_at(colons, lo[other], hi[other])
         bf = br & (c >= 0)
-        col = _last_at(colons, lo, hi)
         cf = ~br & (col >= 0)
         addr_lo = np.where(br, lo + 1, lo)
         addr_hi = np.where(bf, c, np.where(cf, col, hi))

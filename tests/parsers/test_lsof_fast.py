@@ -92,8 +92,15 @@ def test_real_outputs(text):
     same(text)
 
 
-def test_sockets_match_derive():
-    """``_sockets`` (numpy over the NAME bytes) agrees with ``_derive`` on awkward socket names."""
+SOCKET_NAMES = ["", "*:*", "[::1]:80", "[]:1", "[x", ":80", "a:", "a->", "->b:1", "x (LISTEN)", " (LISTEN)",
+                "(LISTEN)", "a:1 (l)", "a:1  (A_9)", "a:1->b:2 (ESTABLISHED)", "a)", ")", "a:1 )", "(", "a:1 (",
+                "[::1]:2->b:3 (X)", "a:1->[::2]:3 (X)", "[fe80::1%lo0]:5353", "[::1]:x", "[::1]", "[a]:1->[b]:2"]
+
+
+@pytest.mark.parametrize("subset", ["all", "bracketed", "plain", "no_paren_end"])
+def test_sockets_match_derive(subset):
+    """``_sockets`` (numpy over the NAME bytes) agrees with ``_derive`` on awkward socket names,
+    also when no name (or every name) is bracketed or ends in ")" (empty selections)."""
     import random
 
     import pyarrow as pa
@@ -103,9 +110,10 @@ def test_sockets_match_derive():
     rnd = random.Random(3)
     atoms = ["[", "]", ":", "->", "(", ")", " ", "*", "1", "80", "fe80::1", "LISTEN", "A_B", "a", "-", ">", "  ",
              "]:", "CLOSED"]
-    names = ["", "*:*", "[::1]:80", "[]:1", "[x", ":80", "a:", "a->", "->b:1", "x (LISTEN)", " (LISTEN)", "(LISTEN)",
-             "a:1 (l)", "a:1  (A_9)", "a:1->b:2 (ESTABLISHED)"]
-    names += ["".join(rnd.choice(atoms) for _ in range(rnd.randrange(8))).strip() for _ in range(5000)]
+    names = SOCKET_NAMES + ["".join(rnd.choice(atoms) for _ in range(rnd.randrange(8))).strip() for _ in range(5000)]
+    keep = {"all": lambda x: True, "bracketed": lambda x: x.startswith("["),
+            "plain": lambda x: not x.startswith("["), "no_paren_end": lambda x: not x.endswith(")")}[subset]
+    names = [x for x in names if keep(x)]
     state, la, lp, ra, rp = ls._sockets(pa.array(names, pa.large_string()))
     exp = ls._derive(["IPv4"] * len(names), ["TCP"] * len(names), names)
 
