@@ -15,6 +15,8 @@ so results and warnings stay those of the line-by-line reader.
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -55,7 +57,7 @@ def _control_bytes(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 class Lines:
     """The lines of UTF-8 *data* (split on ``\\n``): numpy ``starts``/``lens`` (bytes, without the
     newline), ``last`` (each line's last byte; 10 for an empty line), ``odd`` (indices of lines
-    with a byte < 0x20 or >= 0x80) and ``arr``, a ``large_binary`` Arrow array whose item *i* is
+    with a byte < 0x20 or >= 0x80) and ``arr`` (built on first use), a ``large_binary`` Arrow array whose item *i* is
     line *i* followed by its ``\\n`` (none after the last line)."""
 
     def __init__(self, data: bytes, ascii_only: bool | None = None, begin: int = 0, end: int | None = None) -> None:
@@ -72,22 +74,26 @@ class Lines:
         n = len(nl) + 1
         starts = np.empty(n, np.int64)
         starts[0] = 0
-        starts[1:] = nl + 1
-        ends = np.empty(n, np.int64)
-        ends[:-1] = nl
-        ends[-1] = len(a)
+        np.add(nl, 1, out=starts[1:])
+        lens = np.empty(n, np.int64)
+        np.subtract(nl, starts[:-1], out=lens[:-1])
+        lens[-1] = len(a) - starts[-1]
         self.starts = starts
-        self.lens = ends - starts
+        self.lens = lens
         self.last = np.empty(n, np.uint8)
         self.last[:-1] = before
         self.last[-1] = a[-1] if len(a) and self.lens[-1] else 10
         self.odd = np.unique(np.searchsorted(nl, bad)) if len(bad) else np.zeros(0, np.int64)
         self.n = n
-        offsets = np.empty(n + 1, np.int64)
-        offsets[:-1] = starts
-        offsets[-1] = len(a)
-        offsets += begin
-        self.arr = pa.LargeBinaryArray.from_buffers(BINARY, n, [None, pa.py_buffer(offsets), pa.py_buffer(data)])
+
+    @functools.cached_property
+    def arr(self) -> pa.Array:
+        """The lines as one Arrow array over the bytes (built on first use: only ``cell`` needs it)."""
+        offsets = np.empty(self.n + 1, np.int64)
+        offsets[:-1] = self.starts
+        offsets[-1] = len(self.a)
+        offsets += self.begin
+        return pa.LargeBinaryArray.from_buffers(BINARY, self.n, [None, pa.py_buffer(offsets), pa.py_buffer(self.data)])
 
     def text(self, i: int) -> str:
         s = int(self.starts[i]) + self.begin
