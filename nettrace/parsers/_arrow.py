@@ -57,8 +57,8 @@ def _control_bytes(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 class Lines:
     """The lines of UTF-8 *data* (split on ``\\n``): numpy ``starts``/``lens`` (bytes, without the
     newline), ``last`` (each line's last byte; 10 for an empty line), ``odd`` (indices of lines
-    with a byte < 0x20 or >= 0x80) and ``arr`` (built on first use), a ``large_binary`` Arrow array whose item *i* is
-    line *i* followed by its ``\\n`` (none after the last line)."""
+    with a byte < 0x20 or >= 0x80) and ``arr`` (built on first use), a ``large_binary`` Arrow
+    array whose item *i* is line *i* followed by its ``\\n`` (none after the last line)."""
 
     def __init__(self, data: bytes, ascii_only: bool | None = None, begin: int = 0, end: int | None = None) -> None:
         """Lines of ``data[begin:end]`` (no copy of *data*)."""
