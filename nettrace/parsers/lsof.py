@@ -655,18 +655,21 @@ def _derive_vec(n: int, norm: np.ndarray, types: list, type_idx: np.ndarray, nod
     arrow = pc.starts_with(nm, "->")
     ifs = [pc.if_else(arrow, nullify_empty(pc.ascii_trim_whitespace(bslice(nm.cast(STRING), 2))),
                       pa.scalar(None, STRING))]
+    # the interface of a row: item idx[row] of the ndrv rows' interfaces followed by the distinct
+    # systm NAMEs' ones (the two kinds never share a row); -1 (null) elsewhere
+    idx = np.full(n, -1, np.int64)
+    idx[ndrv_mask] = np.arange(len(ifs[0]))
     systm_mask, nm = rows(3)
     if systm_mask.any():
         enc = pc.dictionary_encode(nm)
         res = [_systm(v) for v in enc.dictionary.to_pylist()]
         out["control"] = scatter_strings(n, systm_mask, pa.array([r[0] for r in res], STRING).take(enc.indices))
-        ifs.append(pa.array([r[1] for r in res], STRING).take(enc.indices))
+        ifs.append(pa.array([r[1] for r in res], STRING))
+        idx[systm_mask] = enc.indices.to_numpy(zero_copy_only=False) + len(ifs[0])
     else:
         out["control"] = pa.nulls(n, STRING)
-    # ndrv rows' interfaces, then systm rows', put back in row order (the two kinds never share a row)
-    either = ndrv_mask | systm_mask
-    order = np.where(ndrv_mask, np.cumsum(ndrv_mask) - 1, np.count_nonzero(ndrv_mask) + np.cumsum(systm_mask) - 1)
-    out["interface"] = scatter_strings(n, either, pa.concat_arrays([x.cast(STRING) for x in ifs]).take(order[either]))
+    either = idx >= 0
+    out["interface"] = scatter_strings(n, either, pa.concat_arrays([x.cast(STRING) for x in ifs]).take(idx[either]))
     ip_mask, ipn = rows(1)
     ip_idx = np.flatnonzero(ip_mask)
     k = len(ip_idx)
