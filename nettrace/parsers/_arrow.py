@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["Lines", "bslice", "string_series", "int_series", "scatter_strings", "partition", "nullify_empty", "spans",
+__all__ = ["Lines", "bslice", "string_series", "int_series", "scatter_strings", "nullify_empty", "spans",
            "string_buffers", "blank_columns",
            "STRING", "BINARY"]
 
@@ -226,23 +226,6 @@ def nullify_empty(arr: pa.Array) -> pa.Array:
 
 
 
-def partition(arr: pa.Array, sep: str, reverse: bool = False) -> tuple[pa.Array, pa.Array, np.ndarray]:
-    """``str.partition`` (``rpartition`` with *reverse*) over a string array: ``(head, tail, found)``;
-    where *sep* is absent, head is the whole string (``partition``; ``rpartition`` has it in tail,
-    here it is in head too) and tail is empty."""
-    parts = pc.split_pattern(arr, sep, max_splits=1, reverse=reverse)
-    offsets = parts.offsets.to_numpy()
-    if parts.offset or offsets[0]:
-        parts = pa.ListArray.from_arrays(pa.array(offsets - offsets[0]), parts.flatten())
-        offsets = parts.offsets.to_numpy()
-    flat = parts.values
-    found = np.diff(offsets) == 2
-    first = offsets[:-1]
-    head = flat.take(pa.array(first))
-    tail_idx = np.where(found, first + 1, first)
-    tail = flat.take(pa.array(tail_idx))
-    tail = pc.if_else(pa.array(found), tail, pa.scalar("", tail.type))
-    return head, tail, found
 
 
 def spans(data, lo: np.ndarray, hi: np.ndarray) -> pa.Array:

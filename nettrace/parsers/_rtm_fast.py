@@ -205,14 +205,6 @@ def _b(w: np.ndarray, k: int) -> np.ndarray:
     return ((w >> np.uint64(8 * k)) & np.uint64(0xFF)).astype(np.int64)
 
 
-def _d2(w: np.ndarray, k: int) -> np.ndarray:
-    return (_b(w, k) - 48) * 10 + _b(w, k + 1) - 48
-
-
-def _isdigit(w: np.ndarray, k: int) -> np.ndarray:
-    return (_b(w, k) - 48).astype(np.uint64) < 10
-
-
 def _days(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
     """Days since 1970-01-01 of a proleptic Gregorian date (vectorized days_from_civil)."""
     y = y - (m <= 2)

@@ -40,7 +40,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ._arrow import BINARY, STRING, Lines, blank_columns, bslice, int_series, nullify_empty, partition, scatter_strings, spans, string_series
+from ._arrow import BINARY, STRING, Lines, blank_columns, bslice, int_series, nullify_empty, scatter_strings, spans, string_series
 from ._schema import Column, Schema, warn
 
 __all__ = ["SCHEMAS", "JC_NOTES", "parse"]
@@ -586,30 +586,6 @@ def _columns(m: np.ndarray, lo: int, hi: int) -> np.ndarray:
         return np.array(m[:, lo:hi], order="C")
     rows = np.ndarray((n,), np.dtype((np.void, hi - lo)), m, lo, (width,))
     return rows.copy().view(np.uint8).reshape(n, hi - lo)
-
-
-def _endpoints(x: pa.Array) -> tuple[pa.Array, pa.Array]:
-    """``_endpoint`` over an array: (address, port text; empty when there is no port)."""
-    bracket = pc.starts_with(x, "[")
-    b_addr, b_port, _ = partition(bslice(x.cast(STRING), 1), "]:")
-    head, tail, found = partition(x, ":", reverse=True)
-    found = pa.array(found)
-    addr = pc.if_else(bracket, b_addr, pc.if_else(found, head, nullify_empty(x.cast(STRING))))
-    port = pc.if_else(bracket, b_port, pc.if_else(found, tail, ""))
-    return addr, port
-
-
-def _ports(port: pa.Array, n: int, idx: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    dec = pc.ascii_is_decimal(port).to_numpy(zero_copy_only=False) & valid
-    vals = np.zeros(n, np.int64)
-    miss = np.ones(n, bool)
-    if dec.any():
-        sel = pa.array(dec)
-        if pc.max(pc.binary_length(port.filter(sel))).as_py() > 18:
-            raise _Fallback
-        vals[idx[dec]] = pc.cast(port.filter(sel), pa.int64()).to_numpy()
-        miss[idx[dec]] = False
-    return vals, miss
 
 
 def _systm(nm: str) -> tuple:
