@@ -43,9 +43,16 @@ _GROUPS: pa.Array | None = None  # "0".."ffff", then "", ":", "::" (built on fir
 
 def _row_totals(mask: np.ndarray, offs: np.ndarray) -> np.ndarray:
     """How many True of *mask* (over a string buffer) fall in each item of *offs*."""
-    c = np.zeros(len(mask) + 1, np.int64)
-    np.cumsum(mask, out=c[1:])
-    return c[offs[1:]] - c[offs[:-1]]
+    lo = offs[:-1]
+    if not len(lo):
+        return np.zeros(0, np.int64)
+    # one sum per item, no int64 running total over the whole buffer; a 0 after the last item
+    # ends its sum, and an empty item's slot (which reads one byte) is zeroed
+    m = np.zeros(int(offs[-1]) + 1, np.uint8)
+    m[:-1] = mask[:offs[-1]]
+    got = np.add.reduceat(m, lo, dtype=np.int64)
+    got[offs[1:] == lo] = 0
+    return got
 
 
 def _digits(data: np.ndarray, at: np.ndarray, count: np.ndarray) -> np.ndarray:

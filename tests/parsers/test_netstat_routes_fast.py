@@ -154,3 +154,19 @@ def test_vectorized_gateway_kinds_equal_gateway_kind():
     assert kinds.to_pylist() == [ns.gateway_kind(g) for g in gws]
     assert [None if m else int(v) for v, m in zip(vals[:len(gws)], miss[:len(gws)])] == [
         int(g[5:]) if ns.gateway_kind(g) == "link" and g[5:].isdecimal() else None for g in gws]
+
+
+def test_row_totals_counts_per_item_with_empty_items_anywhere():
+    import numpy as np
+
+    from nettrace.parsers._netaddr import _row_totals
+
+    rng = np.random.default_rng(7)
+    for _ in range(3000):
+        n = int(rng.integers(0, 40))
+        mask = rng.random(n) < 0.4
+        cuts = np.sort(rng.integers(0, n + 1, int(rng.integers(0, 6))))
+        offs = np.concatenate([[0], cuts, [n]]).astype(np.int64)
+        want = [int(mask[a:b].sum()) for a, b in zip(offs[:-1], offs[1:])]
+        assert _row_totals(mask, offs).tolist() == want
+    assert _row_totals(np.zeros(0, bool), np.zeros(1, np.int64)).tolist() == []
