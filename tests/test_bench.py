@@ -43,3 +43,14 @@ def test_child_rss_measures_the_child_alone():
     assert 56 << 20 <= grown - base <= 80 << 20
     with pytest.raises(RuntimeError, match="RSS reading is broken"):
         bench._grown(base, base, "nothing")
+
+
+def test_paired_alternates_the_baseline_and_the_parser_and_returns_each_best():
+    log: list = []
+    times: list = []
+    lo_b, lo_f = bench.paired(lambda: log.append("b"), lambda: log.append("f"), 3, times, budget=0)
+    assert log == ["b", "f"] * 3  # in turn, exactly the rounds asked for when the budget is spent
+    assert len(times) == 3 and lo_f == min(times) and 0 < lo_b
+    log.clear()
+    bench.paired(lambda: log.append("b"), lambda: log.append("f"), 1, budget=0.05)
+    assert 2 < len(log) <= 400 and log[::2] == ["b"] * (len(log) // 2)  # short calls: more rounds
