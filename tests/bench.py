@@ -45,13 +45,13 @@ PARSERS = {
 }
 
 
-def best(fn, repeat: int, budget: float = 1.0, times: list | None = None) -> float:
+def best(fn, repeat: int, budget: float = 1.0) -> float:
     """Best wall time of *repeat* calls (the least disturbed by the other users of the cores); a
     call that takes milliseconds is repeated until about *budget* seconds (at most 200 times), so
-    tiny inputs get as fair a minimum as big ones. The budget is the same for a parser and its
-    baseline; 1 s because the first calls in a process pay for pages new to it (~2.5 ms/MB here)
-    and the allocators' delayed returns: lsof's best of 3 swung 4.1-5.5x on unchanged code."""
-    times = [] if times is None else times  # (a caller's list also gets every call's time, first call first)
+    tiny inputs get as fair a minimum as big ones: the first calls in a process pay for pages new
+    to it (~2.5 ms/MB here) and the allocators' delayed returns (lsof's best of 3 swung 4.1-5.5x
+    on unchanged code). A parser against its baseline is timed by :func:`paired` instead."""
+    times = []
     while len(times) < repeat or (sum(times) < budget and len(times) < 200):
         gc.collect()
         t = time.perf_counter()
