@@ -99,7 +99,7 @@ def _mark(label: str, _last=[0.0]) -> None:
 
 
 class _Buf:
-    """A chunk's bytes with unaligned 8-byte loads and zero-copy Arrow views."""
+    """A chunk's bytes with unaligned 8-byte loads and Arrow string copies of its segments."""
 
     def __init__(self, a: np.ndarray) -> None:
         if len(a) < 8:  # room for one 8-byte load
@@ -149,34 +149,6 @@ class _Buf:
         bits = pa.py_buffer(np.packbits(valid, bitorder="little"))
         return pa.LargeStringArray.from_buffers(n, got.buffers()[1], got.buffers()[2], bits, offset=got.offset)
 
-    def views(self, s: np.ndarray, e: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
-        """Zero-copy string_view array of ``bytes[s[i]:e[i]]`` (null where not *valid*): for
-        dictionary_encode and casts (transient: it points into the buffer)."""
-        n = len(s)
-        L = (e - s) if valid is None else np.where(valid, e - s, 0)
-        Lu = L.astype(np.uint64)
-        one = np.uint64(1)
-        k0 = np.minimum(Lu, np.uint64(4)) * np.uint64(8)
-        v = np.empty((n, 2), dtype=np.uint64)
-        v[:, 0] = Lu | ((self.w(s) & ((one << k0) - one)) << np.uint64(32))
-        k1 = np.clip(L - 4, 0, 8).astype(np.uint64) * np.uint64(8)
-        m1 = np.where(k1 == 64, np.uint64(0xFFFFFFFFFFFFFFFF), (one << (k1 & np.uint64(63))) - one)
-        v[:, 1] = np.where(L <= 12, self.w(s + 4) & m1, s.astype(np.uint64) << np.uint64(32))
-        bits = None if valid is None else pa.py_buffer(np.packbits(valid, bitorder="little"))
-        return pa.Array.from_buffers(pa.string_view(), n, [bits, pa.py_buffer(v), self.pbuf])
-
-    def runs(self, s: np.ndarray, end: int) -> pa.Array:
-        """Zero-copy large_string array of ``bytes[s[i]:s[i+1]]`` (the last to *end*): for
-        searches that stop at their first match (transient: it points into the buffer)."""
-        offs = np.empty(len(s) + 1, dtype=np.int64)
-        offs[:-1] = s
-        offs[-1] = end
-        return pa.LargeStringArray.from_buffers(len(s), pa.py_buffer(offs), self.pbuf)
-
-    def find(self, s: np.ndarray, end: int, pattern: str) -> np.ndarray:
-        """Offset of the first *pattern* at or after each s[i] and before s[i+1] (-1: none)."""
-        return pc.find_substring(self.runs(s, end), pattern).to_numpy()
-
 
 def _digits_ok(t: np.ndarray) -> np.ndarray:
     """Each of the 8 bytes of *t* is an ASCII digit."""
@@ -199,10 +171,6 @@ def _number_w(w: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     d = (d & np.uint64(0x000000FF000000FF)) * np.uint64(100 + (1000000 << 32)) + \
         ((d >> np.uint64(16)) & np.uint64(0x000000FF000000FF)) * np.uint64(1 + (10000 << 32))
     return (d >> np.uint64(32)).astype(np.int64), ok
-
-
-def _b(w: np.ndarray, k: int) -> np.ndarray:
-    return ((w >> np.uint64(8 * k)) & np.uint64(0xFF)).astype(np.int64)
 
 
 def _days(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
@@ -259,13 +227,9 @@ def _two(w: np.ndarray, k: int) -> np.ndarray:
     return ((x & np.uint64(15)) * np.uint64(10) + ((x >> np.uint64(8)) & np.uint64(15))).astype(np.int64)
 
 
-def _prefix_ns(buf: _Buf, pos: np.ndarray) -> np.ndarray | None:
-    """ns since the epoch of the ``YYYY-MM-DDTHH:MM:SSZ`` prefixes at *pos*; None if any is not a valid time."""
-    return _prefix_ns_w(buf.w(pos), buf.w(pos + 8), buf.w(pos + 12))
-
-
 def _prefix_ns_w(w0: np.ndarray, w8: np.ndarray, w12: np.ndarray) -> np.ndarray | None:
-    """:func:`_prefix_ns` of the words at pos, pos + 8 and pos + 12."""
+    """ns since the epoch of the ``YYYY-MM-DDTHH:MM:SSZ`` prefixes whose words at their offsets
+    0, 8 and 12 are *w0*, *w8*, *w12*; None if any is not a valid time."""
     r = _run_starts(w0, w8, w12)
     a, b, c = w0[r], w8[r], w12[r]
     ok = (_all_digits(a, (0, 1, 2, 3, 5, 6)) & _is(a, (4, 7), b"--") & _all_digits(b, (0, 1, 3, 4, 6, 7))
@@ -278,14 +242,10 @@ def _prefix_ns_w(w0: np.ndarray, w8: np.ndarray, w12: np.ndarray) -> np.ndarray 
     return np.repeat(ns, np.diff(np.append(r, len(w0))))
 
 
-def _ctime_ns(buf: _Buf, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """ns of the 24-char ctimes (``Fri Dec 26 18:00:05 2025``) at *pos*, their run starts and run
-    ids; None if any is not a valid date in that exact shape."""
-    return _ctime_ns_w(buf.w(pos), buf.w(pos + 8), buf.w(pos + 16))
-
-
 def _ctime_ns_w(w0: np.ndarray, w8: np.ndarray, w16: np.ndarray):
-    """:func:`_ctime_ns` of the words at pos, pos + 8 and pos + 16."""
+    """ns of the 24-char ctimes (``Fri Dec 26 18:00:05 2025``) whose words at their offsets 0, 8
+    and 16 are *w0*, *w8*, *w16*, their run starts and run ids; None if any is not a valid date in
+    that exact shape."""
     r = _run_starts(w0, w8, w16)
     a, b, c = w0[r], w8[r], w16[r]
     ok = (_is(a, (3, 7), b"  ") & _is(b, (2, 5), b" :") & _is(c, (0, 3), b": ")
