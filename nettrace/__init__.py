@@ -12,10 +12,14 @@ Layers import one way: catalog → bundle → parsers → graph → rules → re
 from __future__ import annotations
 
 __version__ = "0.1.0"
-__all__ = ["load", "Bundle", "__version__"]
+__all__ = ["load", "Bundle", "NettraceError", "BundleError", "__version__"]
 
 
 def __getattr__(name):  # lazy: keep `import nettrace` cheap for the CLI
+    if name in ("NettraceError", "BundleError"):
+        from nettrace import errors
+
+        return getattr(errors, name)
     if name in ("load", "Bundle"):
         from nettrace import bundle
 

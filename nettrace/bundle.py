@@ -57,8 +57,7 @@ _MEMBER_RE = re.compile(
 )
 
 
-class BundleError(Exception):
-    """The path is not a readable nettrace bundle (one line, says what to do)."""
+from nettrace.errors import BundleError  # noqa: E402  (re-exported: nettrace.bundle.BundleError)
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,7 @@ SUBCOMMANDS = {
 }
 
 
-class NettraceError(Exception):
-    """An error the user can act on: printed as one line, exit code 1."""
+from nettrace.errors import NettraceError  # noqa: E402  (re-exported for the CLI modules)
 
 
 def build_parser() -> argparse.ArgumentParser:

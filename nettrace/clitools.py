@@ -5,7 +5,7 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from nettrace.cli import NettraceError
+from nettrace.errors import NettraceError
 
 __all__ = ["open_bundle", "output", "add_bundle_argument"]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 from nettrace import graph as g
-from nettrace.cli import NettraceError
+from nettrace.errors import NettraceError
 from nettrace.clitools import add_bundle_argument, open_bundle, output
 from nettrace.i18n import LANGS, t
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from nettrace.cli import NettraceError
+from nettrace.errors import NettraceError
 from nettrace.clitools import add_bundle_argument, open_bundle, output
 
 HELP = "list the tables loaded from a bundle, or print one (csv, json or a text table)"

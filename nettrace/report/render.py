@@ -195,7 +195,7 @@ def render_report(bundle_path, out_dir, lang: str = "en", formats: Iterable[str]
     import tarfile
 
     from nettrace import __version__
-    from nettrace.cli import NettraceError
+    from nettrace.errors import NettraceError
     from nettrace.i18n import LANGS, t
 
     formats = [f.strip() for f in (formats.split(",") if isinstance(formats, str) else formats) if f.strip()]
