@@ -22,8 +22,18 @@ bomb stops early with a clear message and what was read so far still loads.
 
 Examples
 --------
->>> b = load("data/samples/000-zerotier-loopback-default.tar.gz")   # doctest: +SKIP
->>> b.latest("routes").query("is_default")[["gateway", "netif", "rank"]]   # doctest: +SKIP
+>>> b = load("data/samples/000-zerotier-loopback-default.tar.gz")
+>>> b.manifest["host"], len(b.warnings)
+('MacBook-Pro', 0)
+>>> ends = b.latest("routes")                      # the end snapshot of netstat -rn
+>>> ends.query("is_default")[["gateway", "netif"]].iloc[0].tolist()
+['127.0.0.1', 'feth4868']
+>>> ev = b.frame("route_events")
+>>> add = ev[ev["type"] == "RTM_ADD"].iloc[0]
+>>> int(add["pid"]), add["file"]
+(382, 'stream/route_monitor.out')
+>>> b.raw("end/netstat_routes.out").splitlines()[0]
+'Routing tables'
 """
 from __future__ import annotations
 
@@ -43,7 +53,8 @@ import pandas as pd
 from nettrace import catalog
 from nettrace.parsers import get_parser
 
-__all__ = ["load", "Bundle", "BundleError", "Limits", "EXTRA_COLUMNS", "split_prefix"]
+__all__ = ["load", "Bundle", "BundleError", "Limits", "EXTRA_COLUMNS", "split_prefix", "integrity_problems",
+           "schema_problems"]
 
 SCHEMA_VERSION = 1
 # columns the loader adds to every frame, after the parser's own
@@ -140,29 +151,25 @@ class Bundle:
         self._cache[key] = df
         return df
 
+    # The analyses are functions of the bundle (nettrace.analysis); these three methods are kept as
+    # shorthands for them and memoise in the same place.
     def graph(self):
-        """The evidence graph (networkx.MultiDiGraph), built once."""
-        if "graph" not in self._cache:
-            from nettrace.graph import build_graph
+        """The evidence graph: :func:`nettrace.graph_of` (this bundle)."""
+        from nettrace.analysis import graph_of
 
-            self._cache["graph"] = build_graph(self)
-        return self._cache["graph"]
+        return graph_of(self)
 
     def findings(self):
-        """Findings of every rule, most severe first."""
-        if "findings" not in self._cache:
-            from nettrace.rules import run_rules
+        """Findings of every rule, most severe first: :func:`nettrace.findings_of` (this bundle)."""
+        from nettrace.analysis import findings_of
 
-            self._cache["findings"] = run_rules(self)
-        return self._cache["findings"]
+        return findings_of(self)
 
     def timeline(self) -> pd.DataFrame:
-        """Route events, ping outcomes, interface changes, snapshots, probes and logs on one UTC clock."""
-        if "timeline" not in self._cache:
-            from nettrace.timeline import build_timeline
+        """Events on one UTC clock: :func:`nettrace.timeline_of` (this bundle)."""
+        from nettrace.analysis import timeline_of
 
-            self._cache["timeline"] = build_timeline(self)
-        return self._cache["timeline"]
+        return timeline_of(self)
 
     def summary(self) -> dict:
         """The manifest summary used by ``analyze --format json``."""
@@ -213,6 +220,44 @@ def _empty_frame(name: str) -> pd.DataFrame:
         if name in mod.SCHEMAS:
             return _with_extras(mod.SCHEMAS[name].empty(), None, {})
     raise KeyError(f"no frame called {name!r}")
+
+
+# --------------------------------------------------------------------------- integrity
+
+
+def schema_problems(manifest: dict) -> list[str]:
+    """Where *manifest* breaks the bundle JSON Schema (``nettrace/data/bundle.schema.json``); empty when valid."""
+    import jsonschema
+    from importlib import resources
+
+    schema = json.loads(resources.files("nettrace").joinpath("data/bundle.schema.json").read_text("utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    out = []
+    for err in sorted(validator.iter_errors(manifest), key=lambda e: list(e.absolute_path)):
+        where = "/".join(str(p) for p in err.absolute_path) or "(top)"
+        out.append(f"manifest.json: {where}: {err.message}")
+    return out
+
+
+def integrity_problems(bundle: Bundle) -> list[str]:
+    """Everything wrong with *bundle* itself, one line each (what ``nettrace verify`` prints): the
+    manifest against its schema, files missing, unlisted or not matching their size and sha256, and
+    members the safe reader refused. Empty for a whole bundle.
+
+    >>> integrity_problems(load("data/samples/000-zerotier-loopback-default.tar.gz"))
+    []
+    """
+    out = []
+    if bundle.manifest.get("inferred"):
+        out.append("manifest.json: missing or unreadable")
+    else:
+        out.extend(schema_problems(bundle.manifest))
+    for _, row in bundle.warnings[bundle.warnings["kind"] == "integrity"].iterrows():
+        if row["file"] == "manifest.json" and bundle.manifest.get("inferred"):
+            continue  # said once above
+        line = "" if pd.isna(row["line"]) else f":{int(row['line'])}"
+        out.append(f"{row['file']}{line}: {row['message']}")
+    return list(dict.fromkeys(out))
 
 
 # --------------------------------------------------------------------------- reading members

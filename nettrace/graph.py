@@ -28,10 +28,10 @@ sentence.
 
 Examples
 --------
->>> import nettrace                                                       # doctest: +SKIP
->>> b = nettrace.load("data/samples/000-zerotier-loopback-default.tar.gz")  # doctest: +SKIP
->>> chain = culprit_chain(b.graph(), default_route(b.graph()))            # doctest: +SKIP
->>> chain.nodes[-1]                                                       # doctest: +SKIP
+>>> import nettrace
+>>> G = nettrace.graph_of(nettrace.load("data/samples/000-zerotier-loopback-default.tar.gz"))
+>>> chain = culprit_chain(G, default_route(G))
+>>> chain.nodes[-1]
 'product:ZeroTier'
 """
 from __future__ import annotations
@@ -45,7 +45,7 @@ from nettrace import products as prod
 from nettrace.i18n import t
 
 __all__ = ["build_graph", "route_id", "Chain", "owner", "writers", "culprit_chain", "default_route", "route_nodes",
-           "node_id", "culprit_of"]
+           "find_route", "node_id", "culprit_of"]
 
 ROUTE_SNAPSHOTS = ("start", "end")
 # what an event node keeps of its row (a long route-monitor stream has many events)
@@ -319,6 +319,22 @@ def default_route(G, family: str = "inet") -> str | None:
     latest = "end" if "end" in snaps else (snaps[-1] if snaps else None)
     found = route_nodes(G, latest, cidr)
     return found[0] if found else None
+
+
+def find_route(G, dest: str | None) -> str | None:
+    """The route node for *dest* (as netstat writes it, or CIDR) in the latest snapshot; the default
+    route when *dest* is None, ``default`` or ``0.0.0.0/0`` (``::/0`` / ``default6``: IPv6)."""
+    if dest in (None, "default", "0.0.0.0/0"):
+        return default_route(G, "inet")
+    if dest in ("::/0", "default6"):
+        return default_route(G, "inet6")
+    routes = route_nodes(G)
+    latest = [n for n in routes if G.nodes[n].get("snapshot") == "end"] or routes
+    for n in latest:
+        row = G.nodes[n]["row"]
+        if dest in (row.get("destination"), row.get("cidr")):
+            return n
+    return None
 
 
 def owner(G, interface: str) -> Chain:

@@ -168,7 +168,7 @@ def test_process_name_with_markup_stays_inert_in_markdown(tmp_path):
     evil = "<script>alert(1)</script>"
     files["end/ps.out"] = files["end/ps.out"].replace(b"MacEthernetTapAgent 4868", f"{evil} 4868".encode())
     files["end/lsof.out"] = files["end/lsof.out"].replace(b"MacEthern", b"[x](http")
-    from nettrace.analyze import as_markdown
+    from nettrace.render_findings import as_markdown
 
     b = nettrace.load(write_bundle(tmp_path / "b.tar.gz", files, manifest_for(files)))
     md = as_markdown(b, b.findings())

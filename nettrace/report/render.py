@@ -189,7 +189,7 @@ def render_report(bundle_path, out_dir, lang: str = "en", formats: Iterable[str]
     a Jupyter kernel started from this interpreter instead, as JupyterLab would.
 
     Returns ``{"ipynb": Path, "html": Path, "md": Path, "figures": [Path, …]}`` (only the formats
-    asked for). Raises :class:`nettrace.cli.NettraceError` with one line for an unreadable bundle,
+    asked for). Raises :class:`nettrace.errors.NettraceError` with one line for an unreadable bundle,
     an unknown language or format, or a notebook that fails.
     """
     import tarfile

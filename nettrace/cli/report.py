@@ -1,16 +1,15 @@
 """``nettrace report BUNDLE``: the blog-style postmortem, as HTML and Markdown."""
 from __future__ import annotations
 
-import argparse
+from nettrace.cli import common
 
 HELP = "write the postmortem of a bundle as an offline HTML page and a Jekyll Markdown post"
 
 
-def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("bundle", metavar="BUNDLE", help="a capture bundle (.tar.gz or folder)")
-    p.add_argument("-o", "--output", metavar="DIR", default=None,
-                   help="where to write (default: ./<bundle name>-report)")
-    p.add_argument("--lang", default="en", help="en or zh (default: en)")
+def add_arguments(p) -> None:
+    common.add_bundle(p, help="a capture bundle (.tar.gz or folder)")
+    common.add_output(p, metavar="DIR", help="where to write (default: ./<bundle name>-report)")
+    common.add_lang(p, checked=False)
     p.add_argument("--title", default=None, help="the post's title (default: from the findings)")
     p.add_argument("--author", default=None, help="the post's author (front matter)")
     p.add_argument("--format", default="html,md", metavar="FMT",
@@ -23,7 +22,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "default: in this process)")
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args) -> int:
     from pathlib import Path
 
     from nettrace.report.render import render_report

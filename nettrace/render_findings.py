@@ -1,33 +1,38 @@
-"""``nettrace analyze BUNDLE``: the findings, with evidence and culprit.
+"""Findings as text for people: the terminal listing, Markdown, and the JSON document.
 
-Formats: ``text`` (terminal, grouped by severity, culprit first), ``json`` (exactly
-``{"bundle": {...}, "findings": [...]}``, see :mod:`nettrace.findings`) and ``markdown``.
-Exit code 0 even with findings; 1 only when the bundle cannot be read.
+These are what ``nettrace analyze`` prints (``--format text|markdown|json``); notebooks and other
+tools call them directly. Every string read from a bundle goes through :mod:`nettrace.markup`
+before it reaches Markdown.
+
+The JSON document is exactly ``{"bundle": Bundle.summary(), "findings": [Finding.to_dict(lang)]}``
+(see :mod:`nettrace.findings` for a finding's fields).
+
+Examples
+--------
+>>> import nettrace
+>>> b = nettrace.load("data/samples/000-zerotier-loopback-default.tar.gz")
+>>> doc = as_json(b, nettrace.findings_of(b))
+>>> sorted(doc), doc["findings"][0]["culprit"]["product"]
+(['bundle', 'findings'], 'ZeroTier')
+>>> print(as_text(b, nettrace.findings_of(b)).splitlines()[0])
+000-zerotier-loopback-default: 2 finding(s)
 """
 from __future__ import annotations
 
-import json
-
-from nettrace.clitools import add_bundle_argument, open_bundle, output
 from nettrace.findings import SEVERITIES
-from nettrace.i18n import LANGS, t
+from nettrace.i18n import t
 from nettrace.markup import md_code, md_escape
 
-HELP = "list what went wrong in a bundle: findings with evidence, culprit and remedy"
-
-
-def add_arguments(p) -> None:
-    add_bundle_argument(p)
-    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
-    p.add_argument("--lang", choices=LANGS, default="en", help="language of titles and summaries")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+__all__ = ["as_json", "as_text", "as_markdown"]
 
 
 def as_json(bundle, findings, lang: str = "en") -> dict:
+    """The ``analyze --format json`` document: the bundle's summary and every finding."""
     return {"bundle": bundle.summary(), "findings": [f.to_dict(lang) for f in findings]}
 
 
 def as_text(bundle, findings, lang: str = "en") -> str:
+    """Findings for a terminal, grouped by severity, culprit and evidence under each."""
     lines = [f"{bundle.name}: {len(findings)} finding(s)"]
     if not findings:
         lines.append("  " + t("analyze.none", lang))
@@ -57,6 +62,7 @@ def as_text(bundle, findings, lang: str = "en") -> str:
 
 
 def as_markdown(bundle, findings, lang: str = "en") -> str:
+    """Findings as escaped Markdown: one section per finding, evidence and remedies as code spans."""
     out = [f"# {md_escape(bundle.name)}", ""]
     if not findings:
         out.append(t("analyze.none", lang))
@@ -76,17 +82,3 @@ def as_markdown(bundle, findings, lang: str = "en") -> str:
             out.append(f"- {lead}({md_escape(tag)}) {md_escape(r.text(lang))}")
         out.append("")
     return "\n".join(out) + "\n"
-
-
-def run(args) -> int:
-    bundle = open_bundle(args.bundle)
-    findings = bundle.findings()
-    with output(args.output) as fh:
-        if args.format == "json":
-            json.dump(as_json(bundle, findings, args.lang), fh, ensure_ascii=False, indent=2, default=str)
-            fh.write("\n")
-        elif args.format == "markdown":
-            fh.write(as_markdown(bundle, findings, args.lang))
-        else:
-            fh.write(as_text(bundle, findings, args.lang))
-    return 0

@@ -5,51 +5,38 @@ product — as a sentence and a list of hops (``--format text``), or as JSON.
 """
 from __future__ import annotations
 
-import json
-
-from nettrace import graph as g
-from nettrace.errors import NettraceError
-from nettrace.clitools import add_bundle_argument, open_bundle, output
-from nettrace.i18n import LANGS, t
+from nettrace.cli import common
 
 HELP = "trace a route or interface to the process and product behind it"
 
 
 def add_arguments(p) -> None:
-    add_bundle_argument(p)
+    common.add_bundle(p)
     which = p.add_mutually_exclusive_group()
     which.add_argument("--route", metavar="DEST",
                        help="destination as netstat shows it or as CIDR (default: the first default route)")
     which.add_argument("--interface", metavar="NAME", help="an interface, e.g. feth4868 or utun4")
-    p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--lang", choices=LANGS, default="en")
-    p.add_argument("-o", "--output", metavar="FILE")
+    common.add_format(p, ("text", "json"))
+    common.add_lang(p)
+    common.add_output(p)
     p.add_argument("--figure", metavar="PNG", help="also draw the chain (matplotlib, no Graphviz) into PNG")
 
 
-def find_route(G, dest: str | None) -> str | None:
-    """The route node for *dest* (as written or CIDR) in the latest snapshot; default route if None."""
-    if dest in (None, "default", "0.0.0.0/0"):
-        return g.default_route(G, "inet")
-    if dest in ("::/0", "default6"):
-        return g.default_route(G, "inet6")
-    routes = g.route_nodes(G)
-    latest = [n for n in routes if G.nodes[n].get("snapshot") == "end"] or routes
-    for n in latest:
-        row = G.nodes[n]["row"]
-        if dest in (row.get("destination"), row.get("cidr")):
-            return n
-    return None
-
-
 def run(args) -> int:
-    bundle = open_bundle(args.bundle)
-    G = bundle.graph()
+    import json
+
+    import nettrace
+    from nettrace import graph as g
+    from nettrace.errors import NettraceError
+    from nettrace.i18n import t
+
+    bundle = common.open_bundle(args.bundle)
+    G = nettrace.graph_of(bundle)
     if args.interface:
         target = g.node_id("interface", args.interface)
         what = args.interface
     else:
-        target = find_route(G, args.route)
+        target = g.find_route(G, args.route)
         what = args.route or "default"
     if not target or target not in G:
         raise NettraceError(t("explain.no_target", args.lang, what=what)
@@ -63,7 +50,7 @@ def run(args) -> int:
             draw_chain(G, chain, args.lang).savefig(args.figure, dpi=150, bbox_inches="tight")
         except OSError as exc:
             raise NettraceError(f"cannot write {args.figure}: {exc.strerror or exc}") from None
-    with output(args.output) as fh:
+    with common.output(args.output) as fh:
         if args.format == "json":
             data = {"target": target, "chain": chain.to_dict(), "sentence": chain.sentence(args.lang),
                     "culprit": culprit.to_dict() if culprit else None}

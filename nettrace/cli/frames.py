@@ -1,26 +1,26 @@
 """``nettrace frames BUNDLE [NAME]``: list a bundle's frames, or print one as a table, CSV or JSON."""
 from __future__ import annotations
 
-
-import pandas as pd
-
-from nettrace.errors import NettraceError
-from nettrace.clitools import add_bundle_argument, open_bundle, output
+from nettrace.cli import common
 
 HELP = "list the tables loaded from a bundle, or print one (csv, json or a text table)"
 
 
 def add_arguments(p) -> None:
-    add_bundle_argument(p)
+    common.add_bundle(p)
     p.add_argument("name", nargs="?", help="a frame, e.g. routes, route_events, processes")
-    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    common.add_format(p, ("table", "csv", "json"))
     p.add_argument("--snapshot", help="only rows of this snapshot (start, end, 'periodic 2', stream)")
-    p.add_argument("-o", "--output", metavar="FILE")
+    common.add_output(p)
 
 
 def run(args) -> int:
-    bundle = open_bundle(args.bundle)
-    with output(args.output) as fh:
+    import pandas as pd
+
+    from nettrace.errors import NettraceError
+
+    bundle = common.open_bundle(args.bundle)
+    with common.output(args.output) as fh:
         if not args.name:
             for name in sorted(bundle.frames):
                 df = bundle.frames[name]
@@ -29,14 +29,11 @@ def run(args) -> int:
             if len(bundle.warnings):
                 fh.write(f"\n{len(bundle.warnings)} warning(s); `nettrace verify` lists integrity problems\n")
             return 0
-        if args.name not in bundle.frames:
-            try:
-                df = bundle.frame(args.name)
-            except KeyError:
-                raise NettraceError(f"no frame called {args.name!r}; run `nettrace frames {args.bundle}` "
-                                    "to list them") from None
-        else:
-            df = bundle.frames[args.name]
+        try:
+            df = bundle.frame(args.name)
+        except KeyError:
+            raise NettraceError(f"no frame called {args.name!r}; run `nettrace frames {args.bundle}` "
+                                "to list them") from None
         if args.snapshot:
             df = df[df["snapshot"] == args.snapshot]
         if args.format == "csv":

@@ -1,0 +1,33 @@
+"""``nettrace verify BUNDLE``: is this bundle whole and what it claims to be?
+
+Checks the manifest against the JSON Schema (``nettrace/data/bundle.schema.json``), every file's
+size and sha256 against the manifest, files listed but missing, files present but unlisted, and
+everything the safe reader refused (links, ``..`` paths, oversized members) — see
+:func:`nettrace.bundle.integrity_problems`. Prints one line per problem; exit 0 when there is
+none, 1 otherwise.
+"""
+from __future__ import annotations
+
+from nettrace.cli import common
+
+HELP = "check a bundle's integrity (sha256, sizes, schema, refused members); exit 1 on any problem"
+
+
+def add_arguments(p) -> None:
+    common.add_bundle(p)
+    common.add_output(p)
+
+
+def run(args) -> int:
+    from nettrace.bundle import integrity_problems
+
+    bundle = common.open_bundle(args.bundle)
+    found = integrity_problems(bundle)
+    checked = len(bundle.integrity)
+    with common.output(args.output) as fh:
+        for line in found:
+            fh.write(line + "\n")
+        ok = sum(1 for s in bundle.integrity["status"] if s == "ok")
+        fh.write(f"{bundle.name}: {ok}/{checked} files match the manifest; "
+                 f"{len(found)} problem(s)\n")
+    return 1 if found else 0
