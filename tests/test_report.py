@@ -88,6 +88,7 @@ class FakeBundle:
                 "captured_at": pd.to_datetime(["2025-12-28T02:15:20Z", "2025-12-28T02:15:21Z",
                                                "2025-12-28T02:15:29Z", "2025-12-28T02:15:30Z"], utc=True),
                 "target": ["1.1.1.1", "10.68.255.254", "1.1.1.1", "10.68.255.254"],
+                "destination": ["1.1.1.1", "10.68.255.254", "1.1.1.1", "10.68.255.254"],
                 "outcome": ["reply", "reply", "no_route" if not healthy else "reply", "reply"],
                 "file": "stream/ping_stream@1.1.1.1.out", "line": [1, 1, 2, 2]}),
         }
@@ -328,3 +329,23 @@ def test_unknown_lang_and_missing_bundle_are_one_line_errors(tmp_path, capsys):
     assert main(["report", str(tmp_path), "--lang", "fr", "-o", str(tmp_path)]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 2 and "no such bundle" in err[0] and "unknown language 'fr'" in err[1]
+
+
+def test_figures_display_as_png_in_ipython_without_pyplot():
+    """IPython's own display formatter (JupyterLab, papermill, nbconvert) shows a figure helper's
+    result as a PNG, with no pyplot import and no backend switch (#21)."""
+    import subprocess
+    import sys
+
+    # no pyplot in the process means no backend was switched (pyplot is what switches it)
+    code = ("import sys\n"
+            "from IPython.core.formatters import DisplayFormatter\n"
+            "from nettrace.report import figures\n"
+            "import networkx as nx; G = nx.MultiDiGraph(); G.add_nodes_from(['interface:feth4868', 'product:ZeroTier'])\n"
+            "fig = figures.draw_chain(G, ['interface:feth4868', 'product:ZeroTier'])\n"
+            "data, _ = DisplayFormatter().format(fig)\n"
+            "assert data['image/png'][:8] == b'\\x89PNG\\r\\n\\x1a\\n', sorted(data)\n"
+            "assert 'matplotlib.pyplot' not in sys.modules\n"
+)
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-800:]

@@ -3,10 +3,12 @@ returns a DataFrame, a figure or a story section, so every notebook cell stays o
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
-__all__ = ["setup", "overview", "commands", "snapshot", "route_changes", "route_events",
-           "chain_of", "chain_figure", "PANDAS_OPTIONS"]
+__all__ = ["setup", "load", "resolve", "overview", "commands", "snapshot", "route_changes", "route_events",
+           "chain_of", "chain_figure", "findings_table", "routes_figure", "connectivity", "PANDAS_OPTIONS"]
 
 # show whole cells: pandas cuts text at 50 characters by default
 PANDAS_OPTIONS = {"display.max_colwidth": None, "display.max_rows": 500, "display.max_columns": None,
@@ -17,6 +19,32 @@ def setup() -> None:
     """Notebook-wide display options (no truncated paths or addresses)."""
     for key, value in PANDAS_OPTIONS.items():
         pd.set_option(key, value)
+
+
+def resolve(path) -> Path:
+    """*path* as given when it exists, else relative to the repository root.
+
+    The notebooks' default bundles are written from the root (``data/samples/…``), so a notebook
+    finds them whether JupyterLab runs it in ``notebooks/`` (``make lab``) or in the root.
+
+    >>> resolve("data/samples").name
+    'samples'
+    """
+    p = Path(path).expanduser()
+    if p.exists() or p.is_absolute():
+        return p
+    root = Path(__file__).resolve().parents[2]
+    for base in (root, root / "notebooks"):
+        if (base / p).exists():
+            return base / p
+    return p
+
+
+def load(path):
+    """``nettrace.load`` of :func:`resolve` (*path*)."""
+    import nettrace
+
+    return nettrace.load(resolve(path))
 
 
 def overview(bundle) -> pd.DataFrame:
@@ -73,3 +101,28 @@ def chain_figure(bundle, node: str | None = None):
 
     chain = chain_of(bundle, node)
     return draw_chain(bundle.graph(), chain) if chain is not None else None
+
+
+def findings_table(bundle) -> pd.DataFrame:
+    """One row per finding: severity, id, title, culprit, evidence lines, first remedy."""
+    rows = [{"severity": f.severity, "id": f.id, "title": f.title("en"),
+             "culprit": f.culprit.label() if f.culprit else None, "evidence": len(f.evidence),
+             "remedy": f.remedy[0].command if f.remedy else None} for f in bundle.findings()]
+    return pd.DataFrame(rows, columns=["severity", "id", "title", "culprit", "evidence", "remedy"])
+
+
+def routes_figure(bundle, lang: str = "en"):
+    """The routing table's change over the capture (the report's routes figure)."""
+    from nettrace.report.figures import routes_diff_figure
+
+    return routes_diff_figure(bundle.frames.get("routes"), lang)
+
+
+def connectivity(bundle, lang: str = "en"):
+    """Ping replies and failures per target and the route events, on one local-time axis."""
+    from nettrace.report.figures import connectivity_figure, ping_rows
+
+    events = route_events(bundle)
+    rows = pd.concat([ping_rows(bundle.frames.get("pings")), events[["time", "source", "kind", "actor", "target"]]],
+                     ignore_index=True)
+    return connectivity_figure(rows, lang, bundle.manifest.get("timezone"))

@@ -29,8 +29,8 @@ import pandas as pd
 
 from nettrace.i18n import t
 
-__all__ = ["connectivity_figure", "routes_diff_figure", "draw_chain", "png_base64",
-           "KIND_COLORS", "parse_offset"]
+__all__ = ["connectivity_figure", "routes_diff_figure", "draw_chain", "png_base64", "Chart",
+           "KIND_COLORS", "parse_offset", "font_for", "missing_font"]
 
 # one colour per graph node kind (culprit chain)
 KIND_COLORS = {
@@ -47,12 +47,52 @@ _CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuan
               "SimHei", "AR PL UMing CN")
 
 
+# what to install when no font covers a language's figure text: (Debian/Ubuntu, macOS)
+FONT_HINTS = {"zh": ("fonts-noto-cjk", "brew install --cask font-noto-sans-cjk-sc")}
+
+
 @lru_cache(maxsize=None)
 def _cjk_font() -> str | None:
+    """The first installed CJK font matplotlib can use, or None.
+
+    matplotlib caches its font list once (``~/.cache/matplotlib``); a font installed after that
+    is not in it. So when no CJK font is listed, the system's font files the cache does not know
+    are added before giving up (a few milliseconds: only the new files are read)."""
     from matplotlib import font_manager
 
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    return next((n for n in _CJK_FONTS if n in names), None)
+    def found():
+        names = {f.name for f in font_manager.fontManager.ttflist}
+        return next((n for n in _CJK_FONTS if n in names), None)
+
+    name = found()
+    if name is None:
+        known = {f.fname for f in font_manager.fontManager.ttflist}
+        for path in font_manager.findSystemFonts():
+            if path not in known:
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):  # an unreadable font file: skip it
+                    continue
+        name = found()
+    return name
+
+
+def font_for(lang: str) -> str | None:
+    """The font figure text of *lang* is drawn with (None: no installed font covers it)."""
+    return _cjk_font() if lang == "zh" else "DejaVu Sans"
+
+
+def missing_font(lang: str) -> str | None:
+    """One line saying what to install when no font covers *lang*'s figure text, else None.
+
+    >>> missing_font("en") is None
+    True
+    """
+    if font_for(lang) is not None or lang not in FONT_HINTS:
+        return None
+    debian, mac = FONT_HINTS[lang]
+    return (f"no font for {lang} figure text: the figures use English labels; install one "
+            f"(Debian/Ubuntu: sudo apt-get install {debian}; macOS: {mac}) and run again")
 
 
 def _lang(lang: str) -> str:
@@ -61,10 +101,45 @@ def _lang(lang: str) -> str:
 
 
 def _rc(lang: str) -> dict:
+    # concrete family names, not the generic "sans-serif": a Text keeps its family from the
+    # moment it is made, so a figure drawn later (IPython's inline formatter) finds the same font
     fam = [_cjk_font()] if _lang(lang) == "zh" else []
-    return {"font.family": "sans-serif", "font.sans-serif": fam + ["DejaVu Sans"],
+    return {"font.family": fam + ["DejaVu Sans"], "font.sans-serif": fam + ["DejaVu Sans"],
             "font.size": 9, "axes.spines.top": False, "axes.spines.right": False,
             "svg.fonttype": "path", "text.parse_math": False}  # a "$" from a bundle is text, not TeX
+
+
+class Chart(Figure):
+    """A :class:`~matplotlib.figure.Figure` that draws inside the style it was made in and shows
+    itself as a PNG in JupyterLab, papermill and nbconvert (``_repr_png_``), with no pyplot and no
+    backend switch. Every figure function here returns one.
+
+    Ticks and other lazily made artists read matplotlib's settings when the figure is drawn, so
+    drawing (``savefig``, a notebook's display, ``canvas.draw``) runs in the figure's own
+    ``rc_context``: the CJK font chosen for a Chinese figure is the font it is saved with.
+    """
+
+    def __init__(self, *args, rc: dict | None = None, **kwargs):
+        self._nettrace_rc = dict(rc or {})
+        with matplotlib.rc_context(self._nettrace_rc):
+            super().__init__(*args, **kwargs)
+
+    def draw(self, renderer):
+        with matplotlib.rc_context(self._nettrace_rc):
+            return super().draw(renderer)
+
+    def savefig(self, *args, **kwargs):
+        with matplotlib.rc_context(self._nettrace_rc):
+            return super().savefig(*args, **kwargs)
+
+    def png(self, dpi: int = 110) -> bytes:
+        """The figure as PNG bytes (tight box, white background)."""
+        buf = io.BytesIO()
+        self.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+        return buf.getvalue()
+
+    def _repr_png_(self) -> bytes:
+        return self.png()
 
 
 def parse_offset(tz: str | None) -> timezone:
@@ -78,6 +153,8 @@ def parse_offset(tz: str | None) -> timezone:
 
 
 def png_base64(fig: Figure, dpi: int = 110) -> str:
+    if isinstance(fig, Chart):
+        return base64.b64encode(fig.png(dpi)).decode("ascii")
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
     return base64.b64encode(buf.getvalue()).decode("ascii")
@@ -94,6 +171,22 @@ def _short(s, width: int = 34) -> str:
 
 # ------------------------------------------------------------------ (a) connectivity + route events
 
+PING_COLUMNS = ["time", "source", "target", "outcome", "kind", "actor"]
+
+
+def ping_rows(pings: pd.DataFrame | None) -> pd.DataFrame:
+    """Every ping of the ping loops (the ``pings`` frame) as timeline-like rows for
+    :func:`connectivity_figure` (the timeline itself keeps only changes)."""
+    if pings is None or pings.empty:
+        return pd.DataFrame(columns=PING_COLUMNS)
+    p = pings[pings["outcome"].notna()]
+    target = p["target"].astype("object").fillna(p["destination"].astype("object"))
+    df = pd.DataFrame({"time": pd.to_datetime(p["captured_at"], utc=True), "source": "ping",
+                       "target": target.astype(str), "outcome": p["outcome"].astype(str),
+                       "kind": p["outcome"].astype(str), "actor": None})
+    return df.dropna(subset=["time"])
+
+
 def connectivity_figure(timeline: pd.DataFrame, lang: str = "en", tz: str | None = None) -> Figure:
     """Ping outcomes per target (one lane each) and route events (lines coloured by the process
     that wrote them) on one time axis."""
@@ -103,7 +196,7 @@ def connectivity_figure(timeline: pd.DataFrame, lang: str = "en", tz: str | None
         events = timeline[timeline["source"] == "route_event"].dropna(subset=["time"])
         targets = list(dict.fromkeys(pings["target"].astype(str)))
         lanes = max(len(targets), 1)
-        fig = Figure(figsize=(10, 1.6 + 0.45 * lanes))
+        fig = Chart(figsize=(10, 1.6 + 0.45 * lanes), rc=_rc(lang))
         ax = fig.add_subplot(1, 1, 1)
         for i, target in enumerate(targets):
             rows = pings[pings["target"].astype(str) == target]
@@ -141,8 +234,9 @@ def connectivity_figure(timeline: pd.DataFrame, lang: str = "en", tz: str | None
 # ------------------------------------------------------------------ (b) routes start vs end
 
 def route_key(row) -> tuple:
+    """A route's identity across snapshots: an interface-scoped (``I``) twin is another route."""
     return (str(row.get("family")), str(row.get("destination")), str(row.get("gateway")),
-            str(row.get("netif")))
+            str(row.get("netif")), bool(row.get("ifscope") is True))
 
 
 def routes_diff(routes: pd.DataFrame) -> pd.DataFrame:
@@ -157,7 +251,7 @@ def routes_diff(routes: pd.DataFrame) -> pd.DataFrame:
     for key in list(start) + [k for k in end if k not in start]:
         status = "kept" if key in start and key in end else ("vanished" if key in start else "appeared")
         row = start.get(key) or end.get(key)
-        out.append(dict(zip(cols[:4], key), is_default=bool(row.get("destination") == "default"),
+        out.append(dict(zip(cols[:4], key[:4]), is_default=bool(row.get("destination") == "default"),
                         status=status))
     df = pd.DataFrame(out, columns=cols)
     order = {"appeared": 0, "vanished": 1, "kept": 2}
@@ -173,7 +267,7 @@ def routes_diff_figure(routes: pd.DataFrame, lang: str = "en", max_rows: int = 2
         shown = diff[(diff["status"] != "kept") | diff["is_default"]].head(max_rows)
         hidden = len(diff) - len(shown)
         n = max(len(shown), 1)
-        fig = Figure(figsize=(10, 0.9 + 0.32 * (n + (1 if hidden else 0))))
+        fig = Chart(figsize=(10, 0.9 + 0.32 * (n + (1 if hidden else 0))), rc=_rc(lang))
         ax = fig.add_subplot(1, 1, 1)
         ax.set_axis_off()
         ax.set_xlim(0, 2)
@@ -215,7 +309,7 @@ def draw_chain(G, chain, lang: str = "en") -> Figure:
         n = max(len(nodes), 1)
         per_row = 4 if n > 5 else n
         rows = (n + per_row - 1) // per_row
-        fig = Figure(figsize=(min(12, 2.9 * per_row + 0.4), 1.9 * rows + 0.5))
+        fig = Chart(figsize=(min(12, 2.9 * per_row + 0.4), 1.9 * rows + 0.5), rc=_rc(lang))
         ax = fig.add_subplot(1, 1, 1)
         ax.set_axis_off()
         ax.set_xlim(-0.1, per_row * 3 - 0.6)

@@ -260,9 +260,9 @@ def open_story(bundle, lang: str = "en", title: str | None = None, author: str |
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGS)}")
     if isinstance(bundle, (str, bytes)) or hasattr(bundle, "__fspath__"):
-        import nettrace
+        from nettrace.report.explore import load
 
-        bundle = nettrace.load(bundle)
+        bundle = load(bundle)
     s = Story(bundle=bundle, lang=lang, title=title or None, author=author or None,
               incident_start=incident_start or None, incident_end=incident_end or None,
               redact=bool(redact))
@@ -408,17 +408,9 @@ def _snap(df: pd.DataFrame, which: str = "end") -> pd.DataFrame:
 
 def _pings(s: Story) -> pd.DataFrame:
     """Every ping of the ping loops as timeline-like rows (the timeline keeps only changes)."""
-    p = s.frame("pings")
-    if p.empty or "outcome" not in p:
-        return pd.DataFrame(columns=["time", "source", "target", "outcome", "kind", "actor"])
-    p = p[p["outcome"].notna()]
-    target = p["target"].astype("object") if "target" in p else p["destination"].astype("object")
-    if "destination" in p:
-        target = target.fillna(p["destination"].astype("object"))
-    df = pd.DataFrame({"time": pd.to_datetime(p["captured_at"], utc=True), "source": "ping",
-                       "target": target.astype(str), "outcome": p["outcome"].astype(str),
-                       "kind": p["outcome"].astype(str), "actor": None})
-    return _window(df.dropna(subset=["time"]), s.incident_start, s.incident_end)
+    from nettrace.report.figures import ping_rows
+
+    return _window(ping_rows(s.frame("pings")), s.incident_start, s.incident_end)
 
 
 def _ping_stats(s: Story) -> pd.DataFrame:
