@@ -20,12 +20,12 @@ bundle anywhere. A :class:`Bundle` holds the data; the analyses are functions of
     'datetime64[ns, UTC]'
 
 Layers import one way (``tests/test_layers.py``; the table is in docs/design.md):
-catalog → bundle → parsers → model/facts → graph → rules → analysis → report/diff/fleet → cli.
+catalog → bundle → parsers → model → graph → facts → rules → analysis → report/diff/fleet → cli.
 """
 from __future__ import annotations
 
 __version__ = "0.1.0"
-__all__ = ["load", "Bundle", "findings_of", "graph_of", "timeline_of", "NettraceError", "BundleError",
+__all__ = ["load", "Bundle", "facts_of", "findings_of", "graph_of", "timeline_of", "NettraceError", "BundleError",
            "__version__"]
 
 # attribute -> the module that defines it; imported on first use so that `import nettrace` (and so
@@ -33,7 +33,7 @@ __all__ = ["load", "Bundle", "findings_of", "graph_of", "timeline_of", "Nettrace
 _LAZY = {
     "NettraceError": "nettrace.errors", "BundleError": "nettrace.errors",
     "load": "nettrace.bundle", "Bundle": "nettrace.bundle",
-    "findings_of": "nettrace.analysis", "graph_of": "nettrace.analysis", "timeline_of": "nettrace.analysis",
+    "facts_of": "nettrace.analysis", "findings_of": "nettrace.analysis", "graph_of": "nettrace.analysis", "timeline_of": "nettrace.analysis",
 }
 
 

@@ -7,6 +7,8 @@ it first. Each is computed once per bundle and memoised in the bundle (the graph
 and the report asks for all three many times):
 
 - :func:`graph_of` — the evidence graph (:func:`nettrace.graph.build_graph`);
+- :func:`facts_of` — the facts layer: the route Internet traffic takes, interface kinds and owners
+  (:class:`nettrace.facts.Facts`);
 - :func:`findings_of` — every rule's findings, most severe first (:func:`nettrace.rules.run_rules`);
 - :func:`timeline_of` — events on one UTC clock (:func:`nettrace.timeline.build_timeline`).
 
@@ -31,7 +33,7 @@ True
 """
 from __future__ import annotations
 
-__all__ = ["graph_of", "findings_of", "timeline_of"]
+__all__ = ["graph_of", "facts_of", "findings_of", "timeline_of"]
 
 
 def _memo(bundle, key: str, build):
@@ -46,6 +48,14 @@ def graph_of(bundle):
     from nettrace.graph import build_graph
 
     return _memo(bundle, "graph", build_graph)
+
+
+def facts_of(bundle):
+    """The facts of *bundle* (:class:`nettrace.facts.Facts`: Internet route, interface kinds and owners,
+    route roles, failed probes), derived once."""
+    from nettrace.facts import build_facts
+
+    return _memo(bundle, "facts", build_facts)
 
 
 def findings_of(bundle) -> list:

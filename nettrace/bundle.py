@@ -151,13 +151,19 @@ class Bundle:
         self._cache[key] = df
         return df
 
-    # The analyses are functions of the bundle (nettrace.analysis); these three methods are kept as
+    # The analyses are functions of the bundle (nettrace.analysis); these four methods are kept as
     # shorthands for them and memoise in the same place.
     def graph(self):
         """The evidence graph: :func:`nettrace.graph_of` (this bundle)."""
         from nettrace.analysis import graph_of
 
         return graph_of(self)
+
+    def facts(self):
+        """The facts layer: :func:`nettrace.facts_of` (this bundle)."""
+        from nettrace.analysis import facts_of
+
+        return facts_of(self)
 
     def findings(self):
         """Findings of every rule, most severe first: :func:`nettrace.findings_of` (this bundle)."""

@@ -45,7 +45,7 @@ from nettrace import products as prod
 from nettrace.i18n import t
 
 __all__ = ["build_graph", "route_id", "Chain", "owner", "writers", "culprit_chain", "default_route", "route_nodes",
-           "find_route", "node_id", "culprit_of"]
+           "node_id", "culprit_of", "route_snapshots"]
 
 ROUTE_SNAPSHOTS = ("start", "end")
 # what an event node keeps of its row (a long route-monitor stream has many events)
@@ -90,7 +90,7 @@ def route_id(snapshot: str, row) -> str:
     return key + ":ifscope" if scoped is not None and not _isna(scoped) and bool(scoped) else key
 
 
-def _route_snapshots(bundle) -> list[str]:
+def route_snapshots(bundle) -> list[str]:
     routes = bundle.frame("routes")
     if routes.empty:
         return []
@@ -186,7 +186,7 @@ def build_graph(bundle) -> nx.MultiDiGraph:
     # routes of the start and end snapshots
     routes = bundle.frame("routes")
     local_addresses = {n.split(":", 1)[1] for n in nodes if n.startswith("address:")}
-    for snap in _route_snapshots(bundle):
+    for snap in route_snapshots(bundle):
         for r in _records(routes[routes["snapshot"] == snap]):
             rnode = route_id(snap, r)
             label = f"{r.get('destination')} → {r.get('gateway')} ({r.get('netif')})"
@@ -319,22 +319,6 @@ def default_route(G, family: str = "inet") -> str | None:
     latest = "end" if "end" in snaps else (snaps[-1] if snaps else None)
     found = route_nodes(G, latest, cidr)
     return found[0] if found else None
-
-
-def find_route(G, dest: str | None) -> str | None:
-    """The route node for *dest* (as netstat writes it, or CIDR) in the latest snapshot; the default
-    route when *dest* is None, ``default`` or ``0.0.0.0/0`` (``::/0`` / ``default6``: IPv6)."""
-    if dest in (None, "default", "0.0.0.0/0"):
-        return default_route(G, "inet")
-    if dest in ("::/0", "default6"):
-        return default_route(G, "inet6")
-    routes = route_nodes(G)
-    latest = [n for n in routes if G.nodes[n].get("snapshot") == "end"] or routes
-    for n in latest:
-        row = G.nodes[n]["row"]
-        if dest in (row.get("destination"), row.get("cidr")):
-            return n
-    return None
 
 
 def owner(G, interface: str) -> Chain:

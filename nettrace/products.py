@@ -51,8 +51,11 @@ def products() -> list[dict]:
 
 @lru_cache(maxsize=1)
 def system_proxies() -> frozenset[str]:
-    """Apple processes that write routes on behalf of others (configd, nehelper, …)."""
-    return frozenset(_catalog()["system_proxies"])
+    """Apple processes that write routes or hold interfaces on behalf of others (configd, nehelper, …):
+    the ``processes`` of the stock-Mac model, ``nettrace/data/macos.json``."""
+    from nettrace.facts import model
+
+    return frozenset(e["name"] for e in model()["processes"]["entries"])
 
 
 def is_system_proxy(name: str | None) -> bool:

@@ -84,15 +84,29 @@ NAMES = {"end/netstat_routes.out": ("netstat_routes", ["netstat", "-rn"]),
          "stream/route_monitor.out": ("route_monitor", ["route", "-n", "monitor"])}
 
 
+def _entry_of(path: str) -> tuple[str, str, str, str | None, str]:
+    """(name, kind, phase, target, as) of a bundle member path, as the capture script names them."""
+    stem = Path(path).stem
+    name, _, target = stem.partition("@")
+    if path.startswith("probe/"):
+        return name, "probe", "probe", target or None, path.split("/")[1]
+    if path.startswith("stream/"):
+        return name, "stream", "run", target or None, "root"
+    if path.startswith("log/"):
+        return name, "log", "log", None, "root"
+    return name, "snapshot", path.split("/", 1)[0], None, "root"
+
+
 def manifest_for(files: dict[str, bytes]) -> dict:
     commands = []
     for path, data in files.items():
-        name, argv = NAMES.get(path, (Path(path).stem, [Path(path).stem]))
-        stream = path.startswith("stream/")
+        name, kind, phase, target, as_ = _entry_of(path)
+        name, argv = NAMES.get(path, (name, [name] + ([target] if target else [])))
+        stream = kind == "stream"
         commands.append({
-            "name": name, "kind": "stream" if stream else "snapshot", "phase": "run" if stream else "end",
-            "seq": None, "target": None, "as": "root", "argv": argv, "output": path,
-            "stderr": None if stream else path[:-4] + ".err", "started_at": "2025-12-28T02:16:00Z",
+            "name": name, "kind": kind, "phase": phase,
+            "seq": None, "target": target, "as": as_, "argv": argv, "output": path,
+            "stderr": None if stream or not path.endswith(".out") else path[:-4] + ".err", "started_at": "2025-12-28T02:16:00Z",
             "ended_at": "2025-12-28T02:16:01Z", "exit_code": 0, "timed_out": False, "truncated": False,
             "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(), "stderr_bytes": 0,
             "stderr_sha256": hashlib.sha256(b"").hexdigest(), "skipped": None})
@@ -129,3 +143,33 @@ def write_bundle(path: Path, files: dict[str, bytes] | None = None, manifest: di
         for info, data in extra or []:
             tf.addfile(info, io.BytesIO(data) if data is not None else None)
     return path
+
+
+# short names for the members a rule test writes most (see :func:`host`)
+MEMBERS = {
+    "netstat": "end/netstat_routes.out", "ifconfig": "end/ifconfig.out", "ps": "end/ps.out", "lsof": "end/lsof.out",
+    "monitor": "stream/route_monitor.out", "ports": "end/hardware_ports.out", "dns": "end/scutil_dns.out",
+    "nwi": "end/scutil_nwi.out", "pf": "end/pfctl.out", "arp": "end/arp.out", "logs": "log/log_show.ndjson",
+}
+
+
+def host(tmp_path: Path, name: str = "host", base: bool = True, drop: tuple[str, ...] = (), **members):
+    """A small fake Mac, loaded: seed 000's files (``base=True``) with members replaced or added.
+
+    Keywords are short names from :data:`MEMBERS` (``netstat=…``, ``lsof=…``) or, with ``/`` written
+    as ``__`` and ``.``/``@`` kept in a dict passed as ``files=``, any member path. ``drop`` removes
+    members (``drop=("lsof",)`` is a capture without lsof). Returns the loaded :class:`Bundle`.
+    """
+    import nettrace
+
+    files = seed000_files() if base else {}
+    for short in drop:
+        files.pop(MEMBERS.get(short, short), None)
+    extra = members.pop("files", {}) or {}
+    for short, text in list(members.items()) + list(extra.items()):
+        path = MEMBERS.get(short, short)
+        if text is None:
+            files.pop(path, None)
+        else:
+            files[path] = text.encode() if isinstance(text, str) else text
+    return nettrace.load(write_bundle(tmp_path / f"{name}.tar.gz", files))

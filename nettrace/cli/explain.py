@@ -14,7 +14,8 @@ def add_arguments(p) -> None:
     common.add_bundle(p)
     which = p.add_mutually_exclusive_group()
     which.add_argument("--route", metavar="DEST",
-                       help="destination as netstat shows it or as CIDR (default: the first default route)")
+                       help="a route as netstat shows it or as CIDR, or an address to look up by longest prefix "
+                            "(default: the route Internet traffic actually takes)")
     which.add_argument("--interface", metavar="NAME", help="an interface, e.g. feth4868 or utun4")
     common.add_format(p, ("text", "json"))
     common.add_lang(p)
@@ -36,8 +37,10 @@ def run(args) -> int:
         target = g.node_id("interface", args.interface)
         what = args.interface
     else:
-        target = g.find_route(G, args.route)
-        what = args.route or "default"
+        # no --route: the route Internet traffic actually takes; an address: longest-prefix match
+        route = nettrace.facts_of(bundle).find_route(args.route)
+        target = route.node if route is not None else None
+        what = args.route or "Internet"
     if not target or target not in G:
         raise NettraceError(t("explain.no_target", args.lang, what=what)
                             + " (`nettrace analyze` lists what the bundle has)")

@@ -13,7 +13,6 @@ rules still run. Rules only decide; prose lives in ``nettrace/data/messages/find
 from __future__ import annotations
 
 import importlib
-import ipaddress
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -94,69 +93,34 @@ class Context:
         row = self.graph.nodes[node].get("row") or {}
         return self.evidence(row) if row.get("file") else None
 
-    # ---- shared facts
+    # ---- shared facts: all from nettrace.facts, derived once per bundle
+    @property
+    def facts(self):
+        return self.bundle.facts()
+
     def physical_interfaces(self) -> set[str]:
-        ifs = self.bundle.frame("interfaces")
-        names = set(ifs.loc[ifs["kind"] == "physical", "name"].dropna()) if len(ifs) else set()
-        ports = self.bundle.frame("hardware_ports")
-        if len(ports):
-            names |= {d for d in ports["device"].dropna() if str(d).startswith("en")}
-        return names
+        return {i.name for i in self.facts.interfaces_of("hardware")}
 
     def local_networks(self) -> list:
         """The subnets of every IPv4/IPv6 address the Mac holds (latest snapshot)."""
-        if "nets" not in self._cache:
-            nets = []
-            addrs = self.bundle.latest("addresses")
-            for a, plen in zip(addrs["address"], addrs["prefixlen"]):
-                if pd.isna(a) or pd.isna(plen):
-                    continue
-                try:
-                    nets.append(ipaddress.ip_network(f"{a}/{int(plen)}", strict=False))
-                except ValueError:
-                    continue
-            self._cache["nets"] = nets
-        return self._cache["nets"]
+        return self.facts.local_networks
 
     def local_addresses(self) -> set[str]:
-        if "local_addresses" not in self._cache:
-            addrs = self.bundle.frame("addresses")
-            self._cache["local_addresses"] = set(addrs["address"].dropna().astype(str)) if len(addrs) else set()
-        return self._cache["local_addresses"]
+        return self.facts.local_addresses
 
     def on_local_subnet(self, ip: str) -> bool:
-        try:
-            addr = ipaddress.ip_address(ip.split("%", 1)[0])
-        except ValueError:
-            return False
-        return any(addr in n for n in self.local_networks() if n.prefixlen < n.max_prefixlen)
+        return self.facts.on_local_subnet(ip)
 
     def interface_exists(self, name: str) -> bool:
-        if "if_names" not in self._cache:
-            ifs = self.bundle.latest("interfaces")
-            self._cache["if_names"] = set(ifs["name"].dropna()) if len(ifs) else set()
-        return name in self._cache["if_names"]
+        i = self.facts.interface(name)
+        return bool(i and i.exists)
 
     def internet_route(self, family: str = "inet"):
-        """The route an unscoped lookup of a public address takes (longest prefix, then rank).
-
-        A TUN proxy often covers the Internet with ``1/8 … 128.0/1`` or ``0/1`` + ``128.0/1``
-        instead of a ``default`` row; this finds the route that really carries the traffic.
-        """
-        key = ("internet", family)
-        if key not in self._cache:
-            from nettrace.rules.dns import route_for
-
-            routes = self.latest("routes")
-            routes = routes[routes["family"] == family] if len(routes) else routes
-            probes = ("1.1.1.1", "8.8.8.8", "223.5.5.5") if family == "inet" else ("2606:4700:4700::1111",)
-            rows = [route_for(routes, ip) for ip in probes] if len(routes) else []
-            rows = [r for r in rows if r is not None]
-            self._cache[key] = rows[0] if rows else None
-        return self._cache[key]
+        """The route Internet traffic takes (:attr:`nettrace.facts.Facts.internet`)."""
+        return self.facts.internet.get(family)
 
     def lsof_captured(self) -> bool:
-        return len(self.bundle.frame("open_files")) > 0
+        return self.facts.lsof
 
 
 def run_rules(bundle) -> list[Finding]:

@@ -8,29 +8,6 @@ import pandas as pd
 
 from nettrace.findings import Finding, Remedy
 from nettrace.rules import Context, rule
-from nettrace.rules.residue import TUNNEL_RE, _held
-
-
-def route_for(routes: pd.DataFrame, ip: str):
-    """The row of *routes* an unscoped lookup of *ip* would use (longest prefix, then rank)."""
-    try:
-        addr = ipaddress.ip_address(ip.split("%", 1)[0])
-    except ValueError:
-        return None
-    best, best_key = None, None
-    for _, r in routes.iterrows():
-        if pd.isna(r["cidr"]) or bool(r["ifscope"]) is True:
-            continue
-        try:
-            net = ipaddress.ip_network(str(r["cidr"]), strict=False)
-        except ValueError:
-            continue
-        if net.version != addr.version or addr not in net:
-            continue
-        key = (net.prefixlen, -(r["rank"] if pd.notna(r["rank"]) else 0))
-        if best_key is None or key > best_key:
-            best, best_key = r, key
-    return best
 
 
 def _listening_53(ctx: Context) -> bool:
@@ -60,14 +37,14 @@ def dns_dead_path(ctx: Context):
                 if lsof and not _listening_53(ctx):
                     reason = "loopback"
             elif len(routes):
-                route = route_for(routes, str(ns))
+                route = ctx.facts.route_for(str(ns))
                 if route is None:
                     reason = "no-route"
                 else:
-                    netif = str(route["netif"])
-                    if not ctx.interface_exists(netif):
+                    iface = ctx.facts.interface(route.netif)
+                    if not ctx.interface_exists(route.netif):
                         reason = "missing"
-                    elif TUNNEL_RE.match(netif) and lsof and not _held(ctx, netif):
+                    elif iface and iface.kind in ("tunnel", "overlay") and lsof and iface.owner is None:
                         reason = "ownerless"
             if not reason:
                 continue
@@ -82,7 +59,7 @@ def dns_dead_path(ctx: Context):
             findings.append(Finding(
                 "dns-dead-path", "warning",
                 params={"nameserver": ns, "reason": reason,
-                        "netif": str(route["netif"]) if route is not None else "-",
+                        "netif": route.netif if route is not None else "-",
                         "domain": r["domain"] if pd.notna(r["domain"]) else "-"},
                 evidence=evidence,
                 remedy=[Remedy("scutil --dns", False, "remedy.scutil_dns"),
