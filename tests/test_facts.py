@@ -134,3 +134,17 @@ def test_products_catalog_has_no_second_apple_interface_list():
     mac = [p for p in cat["products"] if p["name"] == "macOS"]
     assert mac and not mac[0].get("interface_patterns")
     assert "system_proxies" not in cat
+
+
+def test_explain_names_the_route_internet_traffic_takes(capsys):
+    from nettrace.cli import main
+
+    s002 = str(SAMPLES / "002-tun-proxy-over-en0.tar.gz")
+    assert main(["explain", s002]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert "utun1024" in first and "Clash Verge / mihomo" in first and "(en0)" not in first
+    assert main(["explain", s002, "--route", "8.8.8.8", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["target"].startswith("route:end:inet:8.0.0.0/5:198.18.0.1:utun1024")
+    assert main(["explain", s002, "--route", "192.168.31.40", "--format", "json"]) == 0
+    assert ":192.168.31.0/24:" in json.loads(capsys.readouterr().out)["target"]
