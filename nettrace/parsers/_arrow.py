@@ -1,4 +1,4 @@
-"""Vectorized helpers for the fast paths of the parsers of big outputs (lsof, netstat -r, ifconfig).
+"""Vectorized helpers for the fast path of netstat -r (and _netaddr).
 
 The text is encoded once to UTF-8 bytes; numpy finds the line ends and the *odd* lines — those
 holding a control byte (tab, CR, form feed...) or a non-ASCII byte, where Python's idea of
@@ -15,16 +15,13 @@ so results and warnings stay those of the line-by-line reader.
 """
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["Lines", "bslice", "string_series", "int_series", "scatter_strings", "nullify_empty", "spans",
-           "string_buffers", "blank_columns",
-           "STRING", "BINARY"]
+__all__ = ["Lines", "string_series", "int_series", "scatter_strings", "nullify_empty", "spans",
+           "string_buffers", "STRING", "BINARY"]
 
 STRING = pa.large_string()
 BINARY = pa.large_binary()
@@ -57,8 +54,7 @@ def _control_bytes(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 class Lines:
     """The lines of UTF-8 *data* (split on ``\\n``): numpy ``starts``/``lens`` (bytes, without the
     newline), ``last`` (each line's last byte; 10 for an empty line), ``odd`` (indices of lines
-    with a byte < 0x20 or >= 0x80) and ``arr`` (built on first use), a ``large_binary`` Arrow
-    array whose item *i* is line *i* followed by its ``\\n`` (none after the last line)."""
+    with a byte < 0x20 or >= 0x80)."""
 
     def __init__(self, data: bytes, ascii_only: bool | None = None, begin: int = 0, end: int | None = None) -> None:
         """Lines of ``data[begin:end]`` (no copy of *data*)."""
@@ -86,74 +82,9 @@ class Lines:
         self.odd = np.unique(np.searchsorted(nl, bad)) if len(bad) else np.zeros(0, np.int64)
         self.n = n
 
-    @functools.cached_property
-    def arr(self) -> pa.Array:
-        """The lines as one Arrow array over the bytes (built on first use: only ``cell`` needs it)."""
-        offsets = np.empty(self.n + 1, np.int64)
-        offsets[:-1] = self.starts
-        offsets[-1] = len(self.a)
-        offsets += self.begin
-        return pa.LargeBinaryArray.from_buffers(BINARY, self.n, [None, pa.py_buffer(offsets), pa.py_buffer(self.data)])
-
     def text(self, i: int) -> str:
         s = int(self.starts[i]) + self.begin
         return self.data[s:s + int(self.lens[i])].decode("utf-8", "surrogatepass")
-
-    def cell(self, start: int, stop: int | None = None) -> pa.Array:
-        """Bytes [start, stop) of every line (the newline may be included), viewed as strings."""
-        if stop is None:
-            stop = max(start, int(self.lens.max(initial=0)) + 1)
-        return pc.binary_slice(self.arr, start, stop).view(STRING)
-
-    def matrix(self, width: int, fill: int = 32, short: int | None = None) -> np.ndarray:
-        """(n, width) uint8: the first *width* bytes of every line, *fill* past its end (one row
-        gather of a strided view of the bytes; the lines too close to the end are copied one by one).
-        With *short*, only lines shorter than *short* are filled: the bytes of the others past
-        their end (their newline, the next line) are left as they are."""
-        a, n, starts, lens = self.a, self.n, self.starts, self.lens
-        full = len(a) - width + 1
-        if width == 0 or n == 0 or full <= 0:
-            out = np.full((n, width), fill, np.uint8)
-            late = np.arange(n)
-        else:
-            view = np.lib.stride_tricks.as_strided(a, (full, width), (1, 1), writeable=False)
-            out = view[np.minimum(starts, full - 1)]
-            late = np.flatnonzero(starts >= full)
-        for i in late.tolist():
-            chunk = a[starts[i]:starts[i] + width]
-            out[i] = fill
-            out[i, :len(chunk)] = chunk
-        short = np.flatnonzero(lens < (width if short is None else min(short, width)))
-        if len(short):
-            sub = out[short]
-            sub[np.arange(width)[None, :] >= lens[short][:, None]] = fill
-            out[short] = sub
-        return out
-
-
-def blank_columns(m: np.ndarray, fill: int = 32) -> np.ndarray:
-    """bool per column of the uint8 matrix *m*: every row has *fill* there (OR and AND of the
-    rows, folded 64 rows at a time so numpy reduces long rows)."""
-    n, width = m.shape
-    if n == 0:
-        return np.ones(width, bool)
-    pad = -width % 8
-    if pad or not m.flags.c_contiguous:
-        m = np.pad(m, ((0, 0), (0, pad)), constant_values=fill)
-    u = m.view(np.uint64)
-    k = 64
-    body = n // k * k
-    lo = np.full(u.shape[1], np.iinfo(np.uint64).max, np.uint64)
-    hi = np.zeros(u.shape[1], np.uint64)
-    if body:
-        wide = u[:body].reshape(-1, k * u.shape[1])
-        hi |= np.bitwise_or.reduce(np.bitwise_or.reduce(wide, axis=0).reshape(k, -1), axis=0)
-        lo &= np.bitwise_and.reduce(np.bitwise_and.reduce(wide, axis=0).reshape(k, -1), axis=0)
-    if body < n:
-        hi |= np.bitwise_or.reduce(u[body:], axis=0)
-        lo &= np.bitwise_and.reduce(u[body:], axis=0)
-    return ((hi.view(np.uint8) == fill) & (lo.view(np.uint8) == fill))[:width]
-
 
 def string_series(arr) -> pd.Series:
     """A pandas ``string`` Series over an Arrow (large_)string array, without copying."""
@@ -203,14 +134,6 @@ def scatter_strings(n: int, mask: np.ndarray, values: pa.Array, where: tuple | N
     # item i ends where the last value at or before it ends
     offsets[1:] = voff[np.cumsum(mask) if rank is None else rank]
     return pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), data, bits, nulls)
-
-
-def bslice(arr: pa.Array, start: int, stop: int | None = None) -> pa.Array:
-    """Bytes [start, stop) of each string (start, stop >= 0; stop None = to the end)."""
-    b = arr.view(BINARY) if arr.type == STRING else arr
-    if stop is None:
-        stop = max(start, (pc.max(pc.binary_length(b)).as_py() or 0) + 1)
-    return pc.binary_slice(b, start, stop).view(STRING)
 
 
 def nullify_empty(arr: pa.Array) -> pa.Array:

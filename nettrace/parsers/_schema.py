@@ -11,8 +11,10 @@ Column dtypes are one of:
 ``datetime``  ``datetime64[ns, UTC]`` (always UTC)
 ``object``    Python objects: lists of strings (flags, members, nameservers, ...)
 
-Parsers should build *columns* (a dict of lists), not lists of dicts, and hand them to
-:meth:`Schema.frame`, which fills absent columns with missing values and casts every column.
+Parsers build *columns* (a dict of lists, pandas Series or Arrow arrays), not lists of dicts,
+and hand them to :meth:`Schema.frame`, which fills absent columns with missing values and casts
+every column. A value an ``Int64`` column cannot hold (a digit run beyond 2**63-1, a word) becomes
+missing with a warning — never an exception.
 
 Examples
 --------
@@ -22,6 +24,9 @@ Examples
 (['name', 'n'], 'Int64', [])
 >>> len(s.empty())
 0
+>>> w = []
+>>> s.frame({"n": [1, 2**64]}, warnings=w)["n"].tolist(), w
+([1, <NA>], [(None, 'demo.n: 18446744073709551616 is not a 64-bit integer; left missing')])
 """
 from __future__ import annotations
 
@@ -81,15 +86,18 @@ class Schema:
             object.__setattr__(self, "_empty", proto)
         return proto.copy(deep=False)
 
-    def frame(self, data: Mapping[str, Iterable] | pd.DataFrame, length: int | None = None) -> pd.DataFrame:
-        """Build a typed frame from columns (dict of lists); missing columns become missing values.
-
-        Extra keys in *data* are dropped: the schema is the contract. Series already at their
-        dtype on a default index are taken as they are (copy-on-write keeps them apart).
+    def frame(self, data: Mapping[str, Iterable] | pd.DataFrame, length: int | None = None,
+              warnings: list | None = None) -> pd.DataFrame:
+        """Build a typed frame from columns (lists, Series or Arrow arrays); missing columns become
+        missing values. Extra keys in *data* are dropped: the schema is the contract. Series already
+        at their dtype on a default index are taken as they are (copy-on-write keeps them apart).
+        An ``Int64`` value out of range is set missing and reported in *warnings* (at the row's
+        ``line`` when the columns have one).
         """
         if isinstance(data, pd.DataFrame):
             data = {c: data[c] for c in data.columns}
-        cols = {k: (v if isinstance(v, (list, pd.Series)) else list(v)) for k, v in data.items() if k in self._names}
+        cols = {k: (v if isinstance(v, (list, pd.Series, pa.Array, pa.ChunkedArray)) else list(v))
+                for k, v in data.items() if k in self._names}
         n = length
         if n is None:
             n = max((len(v) for v in cols.values()), default=0)
@@ -101,14 +109,13 @@ class Schema:
                 continue
             if len(values) != n:
                 raise ValueError(f"{self.name}.{col.name}: {len(values)} values for {n} rows")
-            if isinstance(values, pd.Series):
-                if _dtype_ok(values.dtype, col.dtype) and _default_index(values.index, n):
-                    out[col.name] = values
-                else:
-                    out[col.name] = _cast(values, col.dtype)
-            else:
-                arr = _from_list(values, col.dtype) if type(values) is list else None
-                out[col.name] = arr if arr is not None else _cast(values, col.dtype).array  # fresh: no copy
+            try:
+                out[col.name] = _typed(values, col.dtype)
+            except (OverflowError, TypeError, ValueError, pa.ArrowInvalid):
+                if col.dtype != "Int64":
+                    raise
+                out[col.name] = _typed(_fitting_ints(self.name, col.name, values, cols.get("line"), warnings),
+                                       "Int64")
         return pd.DataFrame(out, index=pd.RangeIndex(n), copy=False)
 
     def check(self, df: pd.DataFrame) -> list[str]:
@@ -152,13 +159,65 @@ def _missing(n: int, dtype: str):
     return out
 
 
+def _typed(values, dtype: str):
+    """*values* (list, Series or Arrow array) as a pandas array or Series of *dtype*."""
+    if isinstance(values, (pa.Array, pa.ChunkedArray)):
+        return _from_arrow(values, dtype)
+    if isinstance(values, pd.Series):
+        if _dtype_ok(values.dtype, dtype) and _default_index(values.index, len(values)):
+            return values
+        return _cast(values, dtype)
+    arr = _from_list(values, dtype)
+    return arr if arr is not None else _cast(values, dtype).array  # fresh: no copy
+
+
+def _fitting_ints(frame: str, column: str, values, lines, warnings) -> list:
+    """*values* as Python ints, None (with a warning) for each that is not a 64-bit integer."""
+    if not isinstance(values, list):
+        values = values.to_pylist() if isinstance(values, (pa.Array, pa.ChunkedArray)) else list(values)
+    if isinstance(lines, (pa.Array, pa.ChunkedArray)):
+        lines = lines.to_pylist()
+    out = []
+    for i, v in enumerate(values):
+        if v is None or v is pd.NA:
+            out.append(None)
+            continue
+        try:
+            v = int(v)
+        except (TypeError, ValueError, OverflowError):
+            v = None
+        if v is None or not -2**63 <= v < 2**63:
+            line = lines[i] if lines is not None else None
+            warn(warnings, None if line is None or line is pd.NA else int(line),
+                 f"{frame}.{column}: {str(values[i])[:40]} is not a 64-bit integer; left missing")
+            v = None
+        out.append(v)
+    return out
+
+
+def _from_arrow(a, dtype: str):
+    """A pandas array of *dtype* from an Arrow array (strings are kept as they are, no copy)."""
+    if isinstance(a, pa.ChunkedArray):
+        a = a.combine_chunks()
+    if dtype == "string":
+        return pd.arrays.ArrowStringArray(a.cast(pa.large_string()))
+    if dtype in ("Int64", "boolean"):
+        a = a.cast(pa.int64() if dtype == "Int64" else pa.bool_())
+        mask = a.is_null().to_numpy(zero_copy_only=False)
+        data = a.fill_null(0 if dtype == "Int64" else False).to_numpy(zero_copy_only=False)
+        return (pd.arrays.IntegerArray if dtype == "Int64" else pd.arrays.BooleanArray)(data, mask)
+    if dtype == "float64":
+        return a.cast(pa.float64()).to_numpy(zero_copy_only=False)
+    return _cast(a.to_pylist(), dtype).array
+
+
 _ARROW_ERRORS = (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError, OverflowError, UnicodeError)
 
 
 def _from_list(values: list, dtype: str):
     """The typed array of a plain list through pyarrow (type inference), about 3x cheaper than
     pandas' for the short lists of most parsers; None when a value is not already of the column's
-    Python type (then ``_cast`` coerces it, as before). Same values and dtype as ``_cast``:
+    Python type (then ``_cast`` coerces it). Same values and dtype as ``_cast``:
     tests/parsers/test_schema.py compares them.
 
     >>> _from_list(["a", None], "string").tolist(), _from_list([1, None], "Int64").tolist()
@@ -176,12 +235,7 @@ def _from_list(values: list, dtype: str):
         return None
     if a.type not in _FROM_ARROW[dtype]:
         return None
-    if dtype == "string":
-        return pd.arrays.ArrowStringArray(a.cast(pa.large_string()))
-    mask = a.is_null().to_numpy(zero_copy_only=False)
-    if dtype == "Int64":
-        return pd.arrays.IntegerArray(a.cast(pa.int64()).fill_null(0).to_numpy(), mask)
-    return pd.arrays.BooleanArray(a.cast(pa.bool_()).fill_null(False).to_numpy(zero_copy_only=False), mask)
+    return _from_arrow(a, dtype)
 
 
 _FROM_ARROW = {"string": (pa.string(), pa.null()), "Int64": (pa.int64(), pa.null()),

@@ -82,3 +82,52 @@ def test_garbage_warns():
     w = []
     df = lsof.parse("lsof: WARNING: can't stat() nfs file system\n\x00\x01 junk\nMacEthern  647", w)
     assert len(df) == 0 and SCHEMA.check(df) == [] and len(w) == 3
+
+
+ROWS = [
+    "launchd      1   root  txt    REG               1,17   1967793 1152921500311919814 /sbin/launchd",
+    "configd    382   root   12u   IPv4 0xa74f6360b3f2d7bc       0t0       TCP 10.68.3.27:50217->17.57.146.20:5223 (ESTABLISHED)",
+]
+
+
+def test_crlf_and_trailing_newlines_read_like_lf():
+    lf = lsof.parse("\n".join([HEADER, *ROWS]) + "\n")
+    crlf = lsof.parse("\r\n".join([HEADER, *ROWS]) + "\r\n\r\n\n")
+    assert crlf.equals(lf) and lf["line"].tolist() == [2, 3]
+    assert lf.loc[1, ["remote_address", "remote_port", "state"]].tolist() == ["17.57.146.20", 5223, "ESTABLISHED"]
+
+
+def test_non_ascii_commands_and_names_and_a_lone_cr_keep_their_text():
+    w = []
+    df = lsof.parse("\n".join([
+        HEADER,
+        "Grüße      501   mchen  cwd    DIR               1,17       640         2 /Users/mchen/café",
+        "launchd      1   root  txt    REG               1,17   1967793 115 /sbin/launchd\rx",
+    ]), w)
+    assert w == []
+    assert df.loc[0, ["command", "pid", "name"]].tolist() == ["Grüße", 501, "/Users/mchen/café"]
+    assert df.loc[1, "name"] == "/sbin/launchd\rx" and df.loc[1, "node"] == "115"
+
+
+def test_rows_that_do_not_line_up_and_repeated_headers_are_read_by_shape():
+    w = []
+    df = lsof.parse("\n".join([HEADER, ROWS[0], HEADER, "  ", NDRV, "KQUEUE:  x"]), w)
+    assert df["command"].tolist() == ["launchd", "MacEthern"] and df["line"].tolist() == [2, 5]
+    assert df.loc[0, ["device", "size_off", "node"]].tolist() == ["1,17", "1967793", "1152921500311919814"]
+    assert w == [(6, "lsof: not a row: 'KQUEUE:  x'")]
+
+
+def test_socket_endpoints_any_redacted_and_bracketed():
+    names = ["*:*", "[::1]:9993", "localhost:58980-><host>:<port> (CLOSED)", "[fe80::1%lo0]:5353", "a:b:1"]
+    df = lsof.parse("\n".join(f"configd    382   root   12u   IPv6   0xa74f6360b3f2d7bc       0t0       TCP {n}"
+                              for n in names))
+    assert df[["local_address", "local_port"]].astype(object).values.tolist() == [
+        ["*", pd_na()], ["::1", 9993], ["localhost", 58980], ["fe80::1%lo0", 5353], ["a:b", 1]]
+    assert df.loc[2, ["remote_address", "remote_port", "state"]].tolist() == ["<host>", pd_na(), "CLOSED"]
+
+
+def test_a_pid_beyond_int64_warns_and_is_missing():
+    w = []
+    df = lsof.parse("launchd 99999999999999999999   root  txt    REG  1,17   1967793 115 /sbin/launchd", w)
+    assert df["pid"].isna().all() and df.loc[0, "name"] == "/sbin/launchd"
+    assert w == [(1, "open_files.pid: 99999999999999999999 is not a 64-bit integer; left missing")]
