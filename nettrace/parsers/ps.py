@@ -2,14 +2,16 @@
 → frame ``processes``.
 
 The dialect is read from the header, as jc does: each header word names a column; every column is
-one blank-separated word except ``STARTED`` printed by ``lstart`` (five words, detected by its
-weekday) and the last one (``COMMAND``/``CMD``: the rest of the line, spaces included)::
+one blank-separated word except ``STARTED`` printed by ``lstart`` (five words: ``Sun Dec 28
+10:01:02 2025``) and the last one (``COMMAND``/``CMD``: the rest of the line, spaces included)::
 
       PID  PPID   UID USER             STARTED COMMAND
       647   535     0 root     Sun Dec 28 10:01:02 2025 /Library/Application Support/ZeroTier/One/MacEthernetTapAgent 4868 d6:8b:8e:3b:53:14 2800 5000
 
-Text without a header is read as the catalog's column order. Rows that do not fit are skipped with
-a warning.
+The line grammar: a header line sets the row pattern (``_row_pattern``: one named group per
+column) for the lines below it, up to the next header; text without a header is read as the
+catalog's column order. Each run of rows under one header is read at once with Arrow's regex
+kernel; a line the pattern does not fit is skipped with a warning, blank lines are skipped.
 
 Executable rule (``command`` has no quoting, so where the program path ends is a guess):
 
@@ -36,7 +38,10 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ._schema import Column, Schema, warn
 
@@ -48,7 +53,7 @@ SCHEMAS = {
         Column("ppid", "Int64", "parent process id; NA when the dialect has no PPID (ps axu)"),
         Column("uid", "Int64", "numeric user id; NA when the dialect has no UID"),
         Column("user", "string", "user name; NA when the dialect has no USER (ps -ef)"),
-        Column("started", "string", "start time as written (lstart `Sun Dec 28 10:01:02 2025`, or `10:06AM`)"),
+        Column("started", "string", "start time as written, blanks single (lstart `Mon Jun 2 10:01:02 2025`, or `10:06AM`)"),
         Column("command", "string", "full command line as written"),
         Column("executable", "string", "program path (see the executable rule in the module docstring)"),
         Column("args", "string", "command line after the executable; empty string if none"),
@@ -71,8 +76,6 @@ _HEADER = {"PID": "pid", "PPID": "ppid", "UID": "uid", "USER": "user", "STARTED"
            "STIME": "started", "START": "started", "LSTART": "started", "COMMAND": "command",
            "CMD": "command", "COMM": "command", "ARGS": "command"}
 _DEFAULT = ("PID", "PPID", "UID", "USER", "STARTED", "COMMAND")  # the catalog's -o list
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_WEEKDAY_SET = frozenset(_WEEKDAYS)
 _BUNDLE_EXE = re.compile(r"([^/]+)\.(?:app|xpc|appex)/Contents/MacOS/")
 _APP = re.compile(r"\.app(?=/|$)")
 
@@ -128,94 +131,61 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     """Parse ps output into the ``processes`` frame (see ``SCHEMAS``)."""
     if "\r" in text:
         text = text.replace("\r\n", "\n")
-    lines = text.split("\n")
-    while lines and not lines[-1].strip():
-        lines.pop()
-    first = 0
-    fields = [_HEADER.get(h) for h in _DEFAULT]
-    if lines and _is_header(lines[0].strip()):
-        fields, first = [_HEADER.get(h) for h in lines[0].split()], 1
-    cols = _fast(lines[first:], first + 1, fields)
-    if cols is None:
-        cols = _slow(lines, fields, warnings)
-    derived = {c: _derive(c) for c in dict.fromkeys(cols["command"])}  # once per distinct command
-    rows = [derived[c] for c in cols["command"]]
+    lines = pc.split_pattern(pa.array([text.rstrip()], pa.large_string()), "\n").flatten()
+    is_header = pc.match_substring_regex(lines, _HEADER_LINE).to_numpy(zero_copy_only=False)
+    starts = np.flatnonzero(is_header).tolist()
+    parts = [(0, _DEFAULT)] if not starts or starts[0] else []
+    parts += [(i + 1, lines[i].as_py().split()) for i in starts]
+    ends = starts[starts[0] == 0:] + [len(lines)] if starts else [len(lines)]
+    pieces = []
+    for (first, header), end in zip(parts, ends):
+        pieces.append(_rows(lines.slice(first, end - first), first, header, warnings))
+    cols = {k: pa.concat_arrays([p[k] for p in pieces]) for k in pieces[0]} if len(pieces) > 1 else pieces[0]
+    derived = {c: _derive(c) for c in dict.fromkeys(cols["command"].to_pylist())}  # once per distinct command
+    rows = [derived[c] for c in cols["command"].to_pylist()]
     exes, args, names, bundles = zip(*rows) if rows else ((), (), (), ())
     cols.update(executable=list(exes), args=list(args), name=list(names), app_bundle=list(bundles))
-    return SCHEMAS["processes"].frame(cols)
+    return SCHEMAS["processes"].frame(cols, warnings=warnings)
 
 
-def _is_header(line: str) -> bool:
-    return line.startswith(("PID", "UID", "USER")) and ("COMMAND" in line or "CMD" in line)
+_HEADER_LINE = r"^ *(?:PID|UID|USER) .*\b(?:COMMAND|CMD|COMM|ARGS)\b"
+_WORD = r"[^ ]+"
+_FIELD = {"pid": r"\d+", "ppid": r"\d+", "uid": r"\d+", "user": _WORD,
+          # lstart (``Sun Dec 28 10:01:02 2025``), or start's one word: ``10:06AM`` (today),
+          # ``Thu05PM`` (this week), ``23Dec25`` (older) — adv_cmds ps/print.c, started()
+          "started": r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} +\d+ \d\d:\d\d:\d\d \d{4}|(?:[A-Z][a-z]{2})?\d[^ ]*"}
+_COLUMNS = ("pid", "ppid", "uid", "user", "started", "command")
 
 
-def _fast(rows: list[str], lineno: int, fields: list) -> dict | None:
-    """Columns of a regular listing (every row fits the header), with list comprehensions;
-    None when any row does not fit (then the line-by-line reader handles and warns)."""
-    if not rows or not all(rows) or fields[-1] != "command" or "pid" not in fields:
+def _row_pattern(header: list[str]) -> str | None:
+    """The regex of a row under *header*: one group per column, the last takes the rest of the
+    line; None when the header has no PID or does not end in the command."""
+    fields = [_HEADER.get(h) for h in header]
+    if "pid" not in fields or fields[-1] != "command":
         return None
-    last = len(fields) - 1
-    si = fields.index("started") if "started" in fields else -1
-    first = rows[0].split(None, si + 1) if si >= 0 else []
-    lstart = len(first) > si >= 0 and first[si] in _WEEKDAYS
-    k = last + 4 if lstart else last
-    words = [r.split(None, k) for r in rows]
-    if min(map(len, words)) != k + 1:  # split(None, k) gives at most k + 1 words
-        return None
-    cols: dict[str, list] = {"line": list(range(lineno, lineno + len(rows)))}
-    for i, f in enumerate(fields[:-1]):
-        j = i + 4 if lstart and i > si else i
-        if f in ("pid", "ppid", "uid"):
-            vals = [w[j] for w in words]
-            if not "".join(vals).isdecimal():  # every value is digits (none is empty: split() words)
-                return None
-            cols[f] = [int(v) for v in vals]
-        elif f == "started" and lstart:
-            if not {w[si] for w in words} <= _WEEKDAY_SET:
-                return None
-            cols[f] = [" ".join(w[si:si + 5]) for w in words]
-        elif f is not None:
-            cols[f] = [w[j] for w in words]
-    cols["command"] = [w[-1] for w in words]
-    return cols
+    groups = [f"(?P<{f}>{_FIELD[f]})" if f in _FIELD and f not in fields[:i] else f"(?:{_WORD})"
+              for i, f in enumerate(fields[:-1])]
+    return r"^ *" + " +".join(groups) + r"(?: +(?P<command>.*))?$"
 
 
-def _slow(lines: list[str], fields: list, warnings: list | None) -> dict:
-    """Line-by-line reader: headers anywhere, rows that do not fit skipped with a warning."""
-    cols: dict[str, list] = {c: [] for c in ("pid", "ppid", "uid", "user", "started", "command", "line")}
-    for n, raw in enumerate(lines, 1):
-        line = raw.strip()
-        if not line:
-            continue
-        if _is_header(line):
-            fields = [_HEADER.get(h) for h in line.split()]
-            continue
-        last = len(fields) - 1
-        words = line.split(None, last)
-        row = {}
-        ok = len(words) == last + 1
-        i = 0
-        for f in fields[:-1]:
-            if not ok:
-                break
-            if f == "started" and words[i] in _WEEKDAYS:
-                words = words[:i] + [" ".join(words[i:i + 5])] + line.split(None, last + 4)[i + 5:]
-                ok = len(words) == last + 1
-                if not ok:
-                    break
-            if f in ("pid", "ppid", "uid"):
-                if not words[i].isdecimal():
-                    ok = False
-                    break
-                row[f] = int(words[i])
-            elif f is not None:
-                row[f] = words[i]
-            i += 1
-        if not ok or "pid" not in row or fields[-1] != "command":
-            warn(warnings, n, f"ps: not a process line: {line[:80]!r}")
-            continue
-        for f in ("pid", "ppid", "uid", "user", "started"):
-            cols[f].append(row.get(f))
-        cols["command"].append(words[-1])
-        cols["line"].append(n)
-    return cols
+def _rows(lines: pa.Array, first: int, header: list[str], warnings: list | None) -> dict[str, pa.Array]:
+    """The columns of the rows in *lines* (line *first* + 1 onwards) under *header*."""
+    pattern = _row_pattern(header)
+    try:
+        cells = pc.extract_regex(lines, pattern) if pattern else None
+    except pa.ArrowInvalid:  # a "header" of thousands of words: no pattern fits under it
+        cells = pattern = None
+    if cells is None:
+        cells = pa.nulls(len(lines), pa.struct([]))
+    ok = cells.is_valid().to_numpy(zero_copy_only=False)
+    blank = pc.equal(pc.utf8_trim_whitespace(lines), "").to_numpy(zero_copy_only=False)
+    for i in np.flatnonzero(~ok & ~blank).tolist():
+        line = lines[i].as_py().strip()
+        warn(warnings, first + i + 1, f"ps: not a process line: {line[:80]!r}")
+    names = {f.name for f in cells.type} if pattern else set()
+    out = {c: (cells.field(c).filter(ok) if c in names else pa.nulls(int(ok.sum()), pa.large_string()))
+           for c in _COLUMNS}
+    out["command"] = pc.utf8_rtrim_whitespace(out["command"])
+    out["started"] = pc.replace_substring(out["started"], "  ", " ")  # lstart pads the day: "Jun  2"
+    out["line"] = pa.array(np.flatnonzero(ok) + first + 1)
+    return out

@@ -1,6 +1,7 @@
 """ps: header dialects, the executable rule, jc agreement, garbage, speed."""
 import json
 
+import pandas as pd
 import pytest
 
 from nettrace.parsers import ps
@@ -101,3 +102,22 @@ def test_garbage_and_truncated_rows_warn():
                   "  382     1     0 root     Sun Dec\n", w)
     assert df["pid"].tolist() == [1] and [n for n, _ in w] == [3, 4]
     assert SCHEMA.check(ps.parse("\x00garbage", w)) == []
+
+
+def test_a_second_header_changes_the_dialect_and_start_words_follow_bsd_ps():
+    # BSD ps prints `start` as %l:%M%p today, %a%I%p this week, %e%b%y before (adv_cmds ps/print.c)
+    w = []
+    df = ps.parse("  PID  PPID COMMAND\n    1     0 /sbin/launchd\n\n"
+                  "  UID   PID  PPID   C STIME   TTY           TIME CMD\n"
+                  "    0    44     1   0 Thu05PM ??         0:01.92 /usr/sbin/syslogd\n"
+                  "  501   900     1   0 23Dec25 ttys000    0:00.01 -zsh\n", w)
+    assert w == []
+    assert df[["pid", "ppid", "uid", "started", "name", "line"]].astype(object).values.tolist() == [
+        [1, 0, pd.NA, pd.NA, "launchd", 2], [44, 1, 0, "Thu05PM", "syslogd", 5], [900, 1, 501, "23Dec25", "-zsh", 6]]
+
+
+def test_lstart_day_padding_is_one_blank_and_crlf_is_read():
+    df = ps.parse("  PID  PPID   UID USER             STARTED                      COMMAND\r\n"
+                  "  382     1     0 root             Mon Jun  2 15:35:00 2025     /usr/libexec/configd  \r\n")
+    assert df.loc[0, ["started", "command", "executable"]].tolist() == [
+        "Mon Jun 2 15:35:00 2025", "/usr/libexec/configd", "/usr/libexec/configd"]
