@@ -8,9 +8,14 @@ and the report asks for all three many times):
 
 - :func:`graph_of` — the evidence graph (:func:`nettrace.graph.build_graph`);
 - :func:`facts_of` — the facts layer: the route Internet traffic takes, interface kinds and owners
-  (:class:`nettrace.facts.Facts`);
+  (:class:`nettrace.facts.Facts`, :func:`nettrace.facts.build_facts`);
 - :func:`findings_of` — every rule's findings, most severe first (:func:`nettrace.rules.run_rules`);
 - :func:`timeline_of` — events on one UTC clock (:func:`nettrace.timeline.build_timeline`).
+
+This module only gathers them: each is defined beside its builder and memoises itself with
+:func:`nettrace.bundle.memo`, so a lower layer imports the one it needs from its own module
+(``from nettrace.graph import graph_of`` in the rules) and never this facade, which sits above
+them all (``tests/test_layers.py``).
 
 The names end in ``_of`` so that they never collide with the submodules ``nettrace.graph``,
 ``nettrace.findings`` and ``nettrace.timeline`` (a package attribute named like a submodule is
@@ -33,41 +38,9 @@ True
 """
 from __future__ import annotations
 
+from nettrace.facts import facts_of
+from nettrace.graph import graph_of
+from nettrace.rules import findings_of
+from nettrace.timeline import timeline_of
+
 __all__ = ["graph_of", "facts_of", "findings_of", "timeline_of"]
-
-
-def _memo(bundle, key: str, build):
-    cache = bundle._cache
-    if key not in cache:
-        cache[key] = build(bundle)
-    return cache[key]
-
-
-def graph_of(bundle):
-    """The evidence graph of *bundle* (a ``networkx.MultiDiGraph``; see :mod:`nettrace.graph`), built once."""
-    from nettrace.graph import build_graph
-
-    return _memo(bundle, "graph", build_graph)
-
-
-def facts_of(bundle):
-    """The facts of *bundle* (:class:`nettrace.facts.Facts`: Internet route, interface kinds and owners,
-    route roles, failed probes), derived once."""
-    from nettrace.facts import build_facts
-
-    return _memo(bundle, "facts", build_facts)
-
-
-def findings_of(bundle) -> list:
-    """The findings of every rule on *bundle* (:class:`nettrace.findings.Finding`), most severe first."""
-    from nettrace.rules import run_rules
-
-    return _memo(bundle, "findings", run_rules)
-
-
-def timeline_of(bundle):
-    """Route events, ping outcomes, interface changes, snapshots, probes and logs on one UTC clock
-    (a DataFrame; columns in :data:`nettrace.timeline.COLUMNS`)."""
-    from nettrace.timeline import build_timeline
-
-    return _memo(bundle, "timeline", build_timeline)

@@ -54,7 +54,7 @@ from nettrace import catalog
 from nettrace.parsers import get_parser
 
 __all__ = ["load", "Bundle", "BundleError", "Limits", "EXTRA_COLUMNS", "split_prefix", "integrity_problems",
-           "schema_problems"]
+           "schema_problems", "memo"]
 
 SCHEMA_VERSION = 1
 # columns the loader adds to every frame, after the parser's own
@@ -91,7 +91,12 @@ class _Member:
 
 @dataclass
 class Bundle:
-    """A loaded bundle. Build it with :func:`load`."""
+    """A loaded bundle: the data read from it. Build it with :func:`load`.
+
+    It holds data only; what is derived from it is a function of it (``nettrace.graph_of(b)``,
+    ``nettrace.facts_of(b)``, ``nettrace.findings_of(b)``, ``nettrace.timeline_of(b)``; see
+    docs/design.md).
+    """
 
     path: Path
     name: str
@@ -151,32 +156,6 @@ class Bundle:
         self._cache[key] = df
         return df
 
-    # The analyses are functions of the bundle (nettrace.analysis); these four methods are kept as
-    # shorthands for them and memoise in the same place.
-    def graph(self):
-        """The evidence graph: :func:`nettrace.graph_of` (this bundle)."""
-        from nettrace.analysis import graph_of
-
-        return graph_of(self)
-
-    def facts(self):
-        """The facts layer: :func:`nettrace.facts_of` (this bundle)."""
-        from nettrace.analysis import facts_of
-
-        return facts_of(self)
-
-    def findings(self):
-        """Findings of every rule, most severe first: :func:`nettrace.findings_of` (this bundle)."""
-        from nettrace.analysis import findings_of
-
-        return findings_of(self)
-
-    def timeline(self) -> pd.DataFrame:
-        """Events on one UTC clock: :func:`nettrace.timeline_of` (this bundle)."""
-        from nettrace.analysis import timeline_of
-
-        return timeline_of(self)
-
     def summary(self) -> dict:
         """The manifest summary used by ``analyze --format json``."""
         m = self.manifest
@@ -192,6 +171,18 @@ class Bundle:
             "default_gateway": m.get("default_gateway"),
             "warnings": int(len(self.warnings)),
         }
+
+
+def memo(bundle: Bundle, key: str, build):
+    """``build(bundle)``, computed once per bundle and kept in it under *key*.
+
+    Each analysis memoises itself with this, beside its builder (``graph.graph_of``,
+    ``facts.facts_of``, ``rules.findings_of``, ``timeline.timeline_of``), so that a lower layer can ask for a higher
+    one's memoised result without importing the top-level facade.
+    """
+    if key not in bundle._cache:
+        bundle._cache[key] = build(bundle)
+    return bundle._cache[key]
 
 
 def _periodic_no(label: str) -> int:

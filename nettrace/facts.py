@@ -6,7 +6,7 @@ knowledge of what macOS itself does comes from ``nettrace/data/macos.json`` (doc
 
 API
 ---
-``nettrace.facts_of(bundle) -> Facts`` (or ``bundle.facts()``) — computed on first use and memoised
+``nettrace.facts_of(bundle) -> Facts`` (:func:`facts_of`) — computed on first use and memoised
 on the bundle like the graph (:func:`build_facts` derives them uncached). The facts sit on the
 frames and on the evidence graph's ownership walk (:func:`nettrace.graph.culprit_chain`): the graph
 holds who-holds-what as edges, the facts say what it means; the graph never reads the facts.
@@ -64,7 +64,7 @@ Each fact has a stable reference string that findings cite in their ``facts`` li
 Examples
 --------
 >>> import nettrace                                                          # doctest: +SKIP
->>> f = nettrace.load("data/samples/002-tun-proxy-over-en0.tar.gz").facts()  # doctest: +SKIP
+>>> f = nettrace.facts_of(nettrace.load("data/samples/002-tun-proxy-over-en0.tar.gz"))  # doctest: +SKIP
 >>> f.internet["inet"].netif, f.interface("utun0").kind                      # doctest: +SKIP
 ('utun1024', 'apple')
 """
@@ -82,7 +82,7 @@ import pandas as pd
 from nettrace import graph as g
 from nettrace import products as prod
 
-__all__ = ["build_facts", "Facts", "Route", "Interface", "Owner", "KINDS", "model", "route_ref", "probe_ref"]
+__all__ = ["facts_of", "build_facts", "Facts", "Route", "Interface", "Owner", "KINDS", "model", "route_ref", "probe_ref"]
 
 KINDS = ("loopback", "apple", "hardware", "tunnel", "overlay", "vm-bridge", "other")
 APPLE_KINDS = ("loopback", "apple", "hardware")
@@ -341,6 +341,13 @@ def _jsonable(v):
     return v.item() if hasattr(v, "item") else v
 
 
+def facts_of(bundle) -> Facts:
+    """The facts of *bundle*, derived once (:func:`build_facts`, memoised in the bundle)."""
+    from nettrace.bundle import memo
+
+    return memo(bundle, "facts", build_facts)
+
+
 def build_facts(bundle) -> Facts:
     """Derive the facts of *bundle* (uncached; ``nettrace.facts_of`` memoises them)."""
     return _build(bundle)
@@ -549,7 +556,7 @@ def _failed_probes(bundle) -> tuple[pd.DataFrame, dict]:
 
 
 def _build(bundle) -> Facts:
-    G = bundle.graph()
+    G = g.graph_of(bundle)
     by_if, nets, local = _addresses(bundle)
     routes_df, routes = _routes(bundle, local)
     internet, every = _internet(routes)

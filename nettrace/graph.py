@@ -44,7 +44,7 @@ import pandas as pd
 from nettrace import products as prod
 from nettrace.i18n import t
 
-__all__ = ["build_graph", "route_id", "Chain", "owner", "writers", "culprit_chain", "default_route", "route_nodes",
+__all__ = ["graph_of", "build_graph", "route_id", "Chain", "owner", "writers", "culprit_chain", "default_route", "route_nodes",
            "node_id", "culprit_of", "route_snapshots"]
 
 ROUTE_SNAPSHOTS = ("start", "end")
@@ -102,6 +102,13 @@ def route_snapshots(bundle) -> list[str]:
         if periodic:
             snaps.append(periodic[-1])
     return snaps
+
+
+def graph_of(bundle) -> nx.MultiDiGraph:
+    """The evidence graph of *bundle*, built once (:func:`build_graph`, memoised in the bundle)."""
+    from nettrace.bundle import memo
+
+    return memo(bundle, "graph", build_graph)
 
 
 def build_graph(bundle) -> nx.MultiDiGraph:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["build_timeline", "COLUMNS"]
+__all__ = ["timeline_of", "build_timeline", "COLUMNS"]
 
 COLUMNS = ["time", "source", "kind", "summary", "actor", "pid", "target", "outcome", "file", "line"]
 
@@ -117,6 +117,13 @@ def _logs(bundle) -> pd.DataFrame:
     return pd.DataFrame({
         "time": lg["time"], "source": "log", "kind": lg["message_type"], "summary": lg["message"].fillna("").astype(str).str.slice(0, 200),
         "actor": actor, "pid": lg["pid"], "target": None, "outcome": None, "file": lg["file"], "line": lg["line"]})
+
+
+def timeline_of(bundle) -> pd.DataFrame:
+    """The timeline of *bundle*, built once (:func:`build_timeline`, memoised in the bundle)."""
+    from nettrace.bundle import memo
+
+    return memo(bundle, "timeline", build_timeline)
 
 
 def build_timeline(bundle) -> pd.DataFrame:

@@ -348,8 +348,8 @@ def bench_load(data: Path, table: Table, expected: dict, quick: bool) -> None:
 
     def lgf(p):
         b = nettrace.load(p)
-        b.graph()
-        b.findings()
+        nettrace.graph_of(b)
+        nettrace.findings_of(b)
         return b
 
     samples = sorted((ROOT / "data" / "samples").glob("*.tar.gz"))

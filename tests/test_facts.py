@@ -21,8 +21,8 @@ APPLE_UTUN = """utun0: flags=8051<UP,POINTOPOINT,RUNNING,MULTICAST> mtu 1380
 
 def test_internet_route_skips_the_scoped_default_and_facts_are_cached(tmp_path):
     b = host(tmp_path)
-    f = b.facts()
-    assert b.facts() is f
+    f = nettrace.facts_of(b)
+    assert nettrace.facts_of(b) is f
     top = f.internet["inet"]
     assert (top.destination, top.gateway, top.netif, top.scoped) == ("default", "127.0.0.1", "feth4868", False)
     scoped = f.scoped_default("en0")
@@ -34,14 +34,14 @@ def test_internet_route_skips_the_scoped_default_and_facts_are_cached(tmp_path):
 def test_a_scoped_route_never_captures_unscoped_traffic(tmp_path):
     netstat = NETSTAT.replace("default            127.0.0.1          UGScg            feth4868 \n",
                               "default            127.0.0.1          UGScIg           feth4868 \n")
-    f = host(tmp_path, netstat=netstat).facts()
+    f = nettrace.facts_of(host(tmp_path, netstat=netstat))
     assert f.internet["inet"].netif == "en0"
     assert f.route_for("8.8.8.8").gateway == "10.68.255.254"
 
 
 def test_longest_prefix_wins_over_the_default(tmp_path):
     netstat = NETSTAT + "8/5                10.68.0.9          UGSc                  en0       \n"
-    f = host(tmp_path, netstat=netstat).facts()
+    f = nettrace.facts_of(host(tmp_path, netstat=netstat))
     assert f.route_for("8.8.8.8").destination == "8/5"
     assert f.route_for("1.1.1.1").destination == "default"
     assert f.route_for("10.68.3.4").destination == "10.68/16"
@@ -50,7 +50,7 @@ def test_longest_prefix_wins_over_the_default(tmp_path):
 
 
 def test_interface_kinds_and_owner_chain(tmp_path):
-    f = host(tmp_path, ifconfig=IFCONFIG + APPLE_UTUN).facts()
+    f = nettrace.facts_of(host(tmp_path, ifconfig=IFCONFIG + APPLE_UTUN))
     feth = f.interface("feth4868")
     assert feth.kind == "overlay" and feth.owner.product == "ZeroTier"
     assert (feth.owner.pid, feth.owner.name) == (647, "MacEthernetTapAgent")
@@ -63,14 +63,14 @@ def test_interface_kinds_and_owner_chain(tmp_path):
 
 def test_a_low_utun_with_an_ipv4_address_or_a_third_party_holder_is_not_apples(tmp_path):
     v4 = APPLE_UTUN + "\tinet 10.8.0.2 --> 10.8.0.1 netmask 0xffffff00\n"
-    assert host(tmp_path, name="v4", ifconfig=IFCONFIG + v4).facts().interface("utun0").kind == "tunnel"
+    assert nettrace.facts_of(host(tmp_path, name="v4", ifconfig=IFCONFIG + v4)).interface("utun0").kind == "tunnel"
     ps = ("  PID  PPID   UID USER             STARTED COMMAND\n"
           "  900     1     0 root             Sun Dec 28 09:58:03 2025 /Applications/WireGuard.app/Contents/"
           "PlugIns/WireGuardNetworkExtension.appex/Contents/MacOS/WireGuardNetworkExtension\n")
     lsof = ("COMMAND    PID   USER    FD   TYPE               DEVICE  SIZE/OFF      NODE NAME\n"
             "WireGuard  900   root    5u  systm 0x1b2c3d4e5f6a7b8c       0t0           "
             "[ctl com.apple.net.utun_control id 7 unit 1]\n")
-    f = host(tmp_path, name="held", ifconfig=IFCONFIG + APPLE_UTUN, ps=ps, lsof=lsof).facts()
+    f = nettrace.facts_of(host(tmp_path, name="held", ifconfig=IFCONFIG + APPLE_UTUN, ps=ps, lsof=lsof))
     if f.owner("utun0") is None:
         pytest.skip("this lsof form names no interface")
     assert f.interface("utun0").kind == "tunnel" and f.owner("utun0").product == "WireGuard"
@@ -78,13 +78,13 @@ def test_a_low_utun_with_an_ipv4_address_or_a_third_party_holder_is_not_apples(t
 
 def test_route_to_an_interface_absent_from_ifconfig(tmp_path):
     netstat = NETSTAT + "59.78.176/20       utun6              USc                 utun6       \n"
-    f = host(tmp_path, netstat=netstat).facts()
+    f = nettrace.facts_of(host(tmp_path, netstat=netstat))
     utun6 = f.interface("utun6")
     assert utun6.exists is False and utun6.kind == "tunnel" and "absent from ifconfig" in utun6.evidence
 
 
 def test_tun_proxy_sample_internet_goes_through_the_tunnel():
-    f = nettrace.load(SAMPLES / "002-tun-proxy-over-en0.tar.gz").facts()
+    f = nettrace.facts_of(nettrace.load(SAMPLES / "002-tun-proxy-over-en0.tar.gz"))
     assert f.internet["inet"].netif == "utun1024" and f.internet["inet6"].netif == "utun1024"
     assert {r.netif for r in f.internet_routes["inet"]} == {"utun1024"}
     assert f.route_for("8.8.8.8").destination == "8/5"
@@ -96,16 +96,16 @@ def test_tun_proxy_sample_internet_goes_through_the_tunnel():
 
 
 def test_failed_probes_say_how():
-    f = nettrace.load(SAMPLES / "003-arp-stack-inconsistency.tar.gz").facts()
+    f = nettrace.facts_of(nettrace.load(SAMPLES / "003-arp-stack-inconsistency.tar.gz"))
     hows = set(zip(f.failed_probes["tool"], f.failed_probes["target"], f.failed_probes["how"]))
     assert ("ping", "192.168.3.1", "no_route") in hows and ("traceroute", "223.5.5.5", "error") in hows
-    assert nettrace.load(SAMPLES / "001-zerotier-feth-address.tar.gz").facts().failed_probes.empty
+    assert nettrace.facts_of(nettrace.load(SAMPLES / "001-zerotier-feth-address.tar.gz")).failed_probes.empty
 
 
 def test_real_macos_26_table_apple_tunnels_and_internet(tmp_path):
     netstat = corpus_text("netstat", "getmac-macos_26.6.2-netstat_-rn.out")
     ifconfig = corpus_text("ifconfig", "getmac-macos_26.6.2-ifconfig_-a.out")
-    f = host(tmp_path, base=False, netstat=netstat, ifconfig=ifconfig).facts()
+    f = nettrace.facts_of(host(tmp_path, base=False, netstat=netstat, ifconfig=ifconfig))
     assert f.internet["inet"].netif == "en0" and f.internet["inet"].gateway == "198.51.100.1"
     assert {n: f.interface(n).kind for n in ("utun0", "utun1", "utun2", "utun3", "anpi0", "gif0", "stf0")} == {
         n: "apple" for n in ("utun0", "utun1", "utun2", "utun3", "anpi0", "gif0", "stf0")}

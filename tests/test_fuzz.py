@@ -2,7 +2,7 @@
 
 Invariant: no exception escapes; parsers return frames that conform to their SCHEMAS and report
 odd input as ``(line | None, message)`` warnings; ``load`` either raises a one-line BundleError or
-returns a Bundle whose findings() run too.
+returns a Bundle whose findings_of() runs too.
 
 CI runs >= 20 000 generated parser inputs (derandomized, so a failure reproduces);
 ``make fuzz`` sets NETTRACE_FUZZ_EXAMPLES=200000 for a long run.
@@ -145,8 +145,8 @@ def check_load(path, limits: Limits | None = None) -> None:
     except BundleError as exc:
         assert str(exc) and "\n" not in str(exc), repr(str(exc))
         return
-    b.findings()
-    b.timeline()
+    nettrace.findings_of(b)
+    nettrace.timeline_of(b)
     b.summary()
     broken = [m for m in b.warnings["message"].astype(str) if " failed: " in m]
     assert not broken, broken  # a parser or rule crashed behind the loader's safety net
@@ -272,7 +272,7 @@ def test_load_survives_damaged_archives(tmp_path):
 
 def test_manifest_fields_of_the_wrong_type_are_ignored(tmp_path):
     """Regression (found by the fuzzer): a manifest with a list for a command name, a string for
-    ``macos`` or an unparseable time crashed load(), summary() and timeline()."""
+    ``macos`` or an unparseable time crashed load(), summary() and timeline_of()."""
     files = seed000_files()
     manifest = manifest_for(files)
     manifest["macos"] = "26.2"
@@ -284,7 +284,7 @@ def test_manifest_fields_of_the_wrong_type_are_ignored(tmp_path):
     messages = set(b.warnings["message"].astype(str))
     assert {"macos has the wrong type (str); ignored", "commands[0].name has the wrong type (list); ignored",
             "commands[1].bytes has the wrong type (str); ignored"} <= messages
-    assert len(b.timeline()) and b.findings()[0].culprit.product == "ZeroTier"
+    assert len(nettrace.timeline_of(b)) and nettrace.findings_of(b)[0].culprit.product == "ZeroTier"
 
 
 # Regressions found by the fuzzer: str.isdigit() is True for "¹"/"²", which int() refuses; a

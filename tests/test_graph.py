@@ -11,7 +11,7 @@ from tests.bundlekit import manifest_for, seed000_files, write_bundle
 
 @pytest.fixture
 def G(tmp_path):
-    return nettrace.load(write_bundle(tmp_path / "b.tar.gz")).graph()
+    return nettrace.graph_of(nettrace.load(write_bundle(tmp_path / "b.tar.gz")))
 
 
 def test_nodes_and_relations(G):
@@ -63,7 +63,7 @@ def test_owner_through_the_peer_and_no_owner_for_en0(G):
 def test_without_lsof_the_chain_stops_at_the_interface(tmp_path):
     files = seed000_files()
     del files["end/lsof.out"]
-    G = nettrace.load(write_bundle(tmp_path / "b.tar.gz", files, manifest_for(files))).graph()
+    G = nettrace.graph_of(nettrace.load(write_bundle(tmp_path / "b.tar.gz", files, manifest_for(files))))
     chain = g.culprit_chain(G, g.default_route(G))
     assert chain.nodes == ["route:end:inet:0.0.0.0/0:127.0.0.1:feth4868", "interface:feth4868"]
     assert g.culprit_of(G, chain) is None

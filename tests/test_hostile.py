@@ -152,7 +152,7 @@ def test_manifest_that_is_not_json(tmp_path):
             tf.addfile(_info(f"{TOP}/{name}", size=len(d)), io.BytesIO(d))
     b = nettrace.load(p)
     assert "unreadable" in _messages(b)["manifest.json"]
-    assert b.findings()[0].culprit.product == "ZeroTier"
+    assert nettrace.findings_of(b)[0].culprit.product == "ZeroTier"
 
 
 def test_tar_of_unrelated_files_is_not_a_bundle(tmp_path):
@@ -171,7 +171,7 @@ def test_process_name_with_markup_stays_inert_in_markdown(tmp_path):
     from nettrace.render_findings import as_markdown
 
     b = nettrace.load(write_bundle(tmp_path / "b.tar.gz", files, manifest_for(files)))
-    md = as_markdown(b, b.findings())
+    md = as_markdown(b, nettrace.findings_of(b))
     import re
 
     outside_code = re.sub(r"(`+)(?:(?!\1).)+\1", "", md)

@@ -21,6 +21,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+import nettrace
+
 from tests.conftest import ROOT, SAMPLES
 
 pytestmark = pytest.mark.slow
@@ -95,9 +97,9 @@ def _expected_rows(bundle, source: str) -> int | None:
     if source.startswith("bundle.warnings"):
         return len(bundle.warnings)
     if "findings_table" in source:
-        return len(bundle.findings())
+        return len(nettrace.findings_of(bundle))
     if "route_events" in source:
-        tl = bundle.timeline()
+        tl = nettrace.timeline_of(bundle)
         return int((tl["source"] == "route_event").sum())
     return None
 

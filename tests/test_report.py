@@ -12,6 +12,7 @@ import networkx as nx
 import pandas as pd
 import pytest
 
+import nettrace
 from nettrace.findings import Culprit, Evidence, Finding, Remedy
 from nettrace.report import doc, figures, story
 from nettrace.report.render import collect_blocks, html_page, markdown_post
@@ -267,8 +268,8 @@ def test_incident_window_limits_events():
 
 def test_draw_chain_one_box_per_node_coloured_by_kind():
     b = FakeBundle()
-    chain = story._chain_from(b.graph(), b.findings()[0].chain)
-    fig = figures.draw_chain(b.graph(), chain)
+    chain = story._chain_from(nettrace.graph_of(b), nettrace.findings_of(b)[0].chain)
+    fig = figures.draw_chain(nettrace.graph_of(b), chain)
     boxes = fig.axes[0].patches
     assert len(boxes) == 6
     assert [p.get_facecolor()[:3] for p in boxes][0] == pytest.approx(

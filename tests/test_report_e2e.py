@@ -170,7 +170,7 @@ def test_000_chinese_narrative_has_no_english(zerotier):
 def _findings(name: str):
     import nettrace
 
-    return tuple(nettrace.load(SAMPLES / f"{name}.tar.gz").findings())
+    return tuple(nettrace.findings_of(nettrace.load(SAMPLES / f"{name}.tar.gz")))
 
 
 @pytest.mark.parametrize("name", HEALTHY)

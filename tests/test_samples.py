@@ -27,7 +27,7 @@ def sample(name: str):
 
 def by_id(name: str) -> dict:
     out = {}
-    for f in sample(name).findings():
+    for f in nettrace.findings_of(sample(name)):
         out.setdefault(f.id, f)
     return out
 
@@ -43,7 +43,7 @@ def test_sample_reads_cleanly(name):
 @pytest.mark.parametrize("name", ALL)
 def test_every_evidence_line_is_in_the_bundle_at_the_cited_place(name):
     b = sample(name)
-    for f in b.findings():
+    for f in nettrace.findings_of(b):
         for e in f.evidence:
             assert e.line is not None, (f.id, e)
             assert e.text and b.line(e.file, e.line).rstrip() == e.text, (f.id, e)
@@ -66,7 +66,7 @@ def test_000_black_hole_default_by_zerotier():
 
 
 def test_000_culprit_chain_is_the_seed_walk():
-    G = sample("000-zerotier-loopback-default").graph()
+    G = nettrace.graph_of(sample("000-zerotier-loopback-default"))
     route = g.default_route(G)
     assert g.culprit_chain(G, route).nodes == [
         route, "interface:feth4868", "interface:feth9868", "process:647", "process:535", "product:ZeroTier"]
@@ -112,7 +112,7 @@ def test_004_openconnect_residue():
 
 
 def test_healthy_wifi_only_has_no_third_party_route_owner():
-    G = sample("healthy-wifi-only").graph()
+    G = nettrace.graph_of(sample("healthy-wifi-only"))
     for route in g.route_nodes(G, "end"):
         chain = g.culprit_chain(G, route)
         culprit = g.culprit_of(G, chain)

@@ -5,6 +5,7 @@ import json
 
 import pandas as pd
 
+import nettrace
 from nettrace.cli import main
 from tests.test_samples import SAMPLES, sample
 
@@ -12,7 +13,7 @@ S000 = str(SAMPLES / "000-zerotier-loopback-default.tar.gz")
 
 
 def test_timeline_merges_sources_on_one_utc_clock():
-    tl = sample("000-zerotier-loopback-default").timeline()
+    tl = nettrace.timeline_of(sample("000-zerotier-loopback-default"))
     assert str(tl["time"].dtype) == "datetime64[ns, UTC]"
     assert tl["time"].is_monotonic_increasing
     assert {"route_event", "ping", "snapshot", "probe"} <= set(tl["source"])
@@ -25,7 +26,7 @@ def test_timeline_merges_sources_on_one_utc_clock():
 
 
 def test_timeline_of_logs_and_probes():
-    tl = sample("004-openconnect-residue").timeline()
+    tl = nettrace.timeline_of(sample("004-openconnect-residue"))
     logs = tl[tl["source"] == "log"]
     assert logs["summary"].str.contains("CSTP reconnect failed", regex=False).any()
     probes = tl[tl["source"] == "probe"]

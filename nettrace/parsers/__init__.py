@@ -10,7 +10,13 @@ Every parser module in this package follows the same shape (after jc's parsers):
   raises on bad input: unknown or broken lines are skipped and reported as
   ``warnings.append((line_number, message))`` (line numbers are 1-based in *text*).
 
-The loader finds a file's parser through the catalog's ``parser`` column, via :func:`get_parser`.
+The loader finds a file's parser through the catalog's ``parser`` column, via :func:`get_parser`;
+:data:`PARSER_NAMES` is that column, read from ``nettrace/data/catalog.tsv``.
+
+>>> PARSER_NAMES[:3]
+('sw_vers', 'uname', 'sysctl')
+>>> get_parser("netstat_routes").SCHEMAS["routes"].columns[0].name
+'family'
 """
 from __future__ import annotations
 
@@ -19,17 +25,15 @@ from types import ModuleType
 
 import pandas as pd
 
+from nettrace.catalog import load_catalog
+
 from ._schema import Column, Schema, warn
 
 __all__ = ["get_parser", "parse_as_frames", "Column", "Schema", "warn", "PARSER_NAMES"]
 
-# Every parser module name the catalog may reference, plus modules used by the loader directly.
-PARSER_NAMES = (
-    "sw_vers", "uname", "sysctl", "ifconfig", "netstat_routes", "route_get", "arp", "ndp",
-    "scutil_dns", "scutil_nwi", "scutil_proxy", "networksetup_ports", "networksetup_order", "ps",
-    "lsof", "pfctl", "systemextensionsctl", "launchctl", "route_monitor", "pings", "ping",
-    "traceroute", "dig", "log_show",
-)
+# Every parser module the catalog names (its ``parser`` column), in catalog order: the catalog is
+# the only list, so a new command's parser is registered by its catalog row.
+PARSER_NAMES = tuple(dict.fromkeys(spec.parser for spec in load_catalog()))
 
 
 def get_parser(name: str) -> ModuleType:

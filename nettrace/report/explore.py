@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
+import nettrace
+
 __all__ = ["setup", "load", "resolve", "overview", "commands", "snapshot", "route_changes", "route_events",
            "chain_of", "chain_figure", "findings_table", "routes_figure", "connectivity", "PANDAS_OPTIONS"]
 
@@ -42,8 +44,6 @@ def resolve(path) -> Path:
 
 def load(path):
     """``nettrace.load`` of :func:`resolve` (*path*)."""
-    import nettrace
-
     return nettrace.load(resolve(path))
 
 
@@ -78,7 +78,7 @@ def route_changes(bundle) -> pd.DataFrame:
 
 def route_events(bundle) -> pd.DataFrame:
     """The timeline's route events (time, kind, target, writer)."""
-    tl = bundle.timeline()
+    tl = nettrace.timeline_of(bundle)
     return tl[tl["source"] == "route_event"].reset_index(drop=True)
 
 
@@ -86,9 +86,9 @@ def chain_of(bundle, node: str | None = None):
     """The culprit chain of *node* (default: the first finding's chain), as data."""
     from nettrace.graph import culprit_chain
 
-    G = bundle.graph()
+    G = nettrace.graph_of(bundle)
     if node is None:
-        chained = [f for f in bundle.findings() if f.chain]
+        chained = [f for f in nettrace.findings_of(bundle) if f.chain]
         if not chained:
             return None
         node = chained[0].chain[0]
@@ -100,14 +100,14 @@ def chain_figure(bundle, node: str | None = None):
     from nettrace.report.figures import draw_chain
 
     chain = chain_of(bundle, node)
-    return draw_chain(bundle.graph(), chain) if chain is not None else None
+    return draw_chain(nettrace.graph_of(bundle), chain) if chain is not None else None
 
 
 def findings_table(bundle) -> pd.DataFrame:
     """One row per finding: severity, id, title, culprit, evidence lines, first remedy."""
     rows = [{"severity": f.severity, "id": f.id, "title": f.title("en"),
              "culprit": f.culprit.label() if f.culprit else None, "evidence": len(f.evidence),
-             "remedy": f.remedy[0].command if f.remedy else None} for f in bundle.findings()]
+             "remedy": f.remedy[0].command if f.remedy else None} for f in nettrace.findings_of(bundle)]
     return pd.DataFrame(rows, columns=["severity", "id", "title", "culprit", "evidence", "remedy"])
 
 

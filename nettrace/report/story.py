@@ -259,6 +259,8 @@ def open_story(bundle, lang: str = "en", title: str | None = None, author: str |
 
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGS)}")
+    import nettrace
+
     if isinstance(bundle, (str, bytes)) or hasattr(bundle, "__fspath__"):
         from nettrace.report.explore import load
 
@@ -266,17 +268,17 @@ def open_story(bundle, lang: str = "en", title: str | None = None, author: str |
     s = Story(bundle=bundle, lang=lang, title=title or None, author=author or None,
               incident_start=incident_start or None, incident_end=incident_end or None,
               redact=bool(redact))
-    s.findings = list(bundle.findings())
+    s.findings = list(nettrace.findings_of(bundle))
     s.problems = [f for f in s.findings if f.severity in ("critical", "warning")]
     s.main = next((f for f in s.problems if f.culprit is not None), s.problems[0] if s.problems else None)
     try:
-        s.G = bundle.graph()
+        s.G = nettrace.graph_of(bundle)
     except Exception:  # noqa: BLE001 - the story still tells what the frames show
         s.G = None
     if s.main is not None and s.main.chain:
         s.chain = _chain_from(s.G, s.main.chain)
     try:
-        s.timeline = _window(bundle.timeline(), s.incident_start, s.incident_end)
+        s.timeline = _window(nettrace.timeline_of(bundle), s.incident_start, s.incident_end)
     except Exception:  # noqa: BLE001
         s.timeline = _empty()
     return s

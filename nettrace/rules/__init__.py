@@ -20,7 +20,7 @@ import pandas as pd
 
 from nettrace.findings import Evidence, Finding
 
-__all__ = ["rule", "run_rules", "RULES", "Context"]
+__all__ = ["rule", "run_rules", "findings_of", "RULES", "Context"]
 
 RULE_MODULES = ("routing", "churn", "residue", "addresses", "stack", "dns", "pf", "capture")
 
@@ -96,7 +96,9 @@ class Context:
     # ---- shared facts: all from nettrace.facts, derived once per bundle
     @property
     def facts(self):
-        return self.bundle.facts()
+        from nettrace.facts import facts_of
+
+        return facts_of(self.bundle)
 
     def physical_interfaces(self) -> set[str]:
         return {i.name for i in self.facts.interfaces_of("hardware")}
@@ -123,10 +125,19 @@ class Context:
         return self.facts.lsof
 
 
+def findings_of(bundle) -> list[Finding]:
+    """The findings of every rule on *bundle*, most severe first; run once (memoised in the bundle)."""
+    from nettrace.bundle import memo
+
+    return memo(bundle, "findings", run_rules)
+
+
 def run_rules(bundle) -> list[Finding]:
     """Run every rule on *bundle*; findings sorted most severe first."""
+    from nettrace.graph import graph_of
+
     _load_rules()
-    ctx = Context(bundle, bundle.graph())
+    ctx = Context(bundle, graph_of(bundle))
     findings: list[Finding] = []
     skipped = []
     for r in RULES.values():
