@@ -71,11 +71,9 @@ Examples
 from __future__ import annotations
 
 import ipaddress
-import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 import pandas as pd
 
@@ -88,10 +86,8 @@ KINDS = ("loopback", "apple", "hardware", "tunnel", "overlay", "vm-bridge", "oth
 APPLE_KINDS = ("loopback", "apple", "hardware")
 
 
-@lru_cache(maxsize=1)
-def model() -> dict:
-    """The stock-Mac model, ``nettrace/data/macos.json``."""
-    return json.loads(resources.files("nettrace").joinpath("data/macos.json").read_text(encoding="utf-8"))
+# the stock-Mac model, nettrace/data/macos.json (read once, beside products.json, in nettrace.products)
+model = prod.macos_model
 
 
 @lru_cache(maxsize=1)

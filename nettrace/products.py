@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["Product", "match", "products", "system_proxies", "is_system_proxy"]
+__all__ = ["Product", "match", "products", "macos_model", "system_proxies", "is_system_proxy"]
 
 
 @dataclass(frozen=True)
@@ -50,12 +50,16 @@ def products() -> list[dict]:
 
 
 @lru_cache(maxsize=1)
+def macos_model() -> dict:
+    """The stock-Mac model, ``nettrace/data/macos.json`` (what macOS itself does; read by the facts)."""
+    return json.loads(resources.files("nettrace").joinpath("data/macos.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
 def system_proxies() -> frozenset[str]:
     """Apple processes that write routes or hold interfaces on behalf of others (configd, nehelper, …):
     the ``processes`` of the stock-Mac model, ``nettrace/data/macos.json``."""
-    from nettrace.facts import model
-
-    return frozenset(e["name"] for e in model()["processes"]["entries"])
+    return frozenset(e["name"] for e in macos_model()["processes"]["entries"])
 
 
 def is_system_proxy(name: str | None) -> bool:

@@ -128,17 +128,11 @@ class FakeBundle:
                            "remedy.product", {"product": "ZeroTier", "advice": ""})],
             chain=[n[0] for n in nodes])]
 
+        # what nettrace.graph_of / findings_of / timeline_of memoise in a real bundle (bundle.memo)
+        self._cache = {"graph": self._G, "findings": list(self._findings), "timeline": self._timeline}
+
     def raw(self, file):
         return self._raw[file]
-
-    def graph(self):
-        return self._G
-
-    def findings(self):
-        return list(self._findings)
-
-    def timeline(self):
-        return self._timeline.copy()
 
 
 SECTIONS = ("headline", "machine", "symptoms", "routing_table", "route_events", "interface_owner",
