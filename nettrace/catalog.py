@@ -89,6 +89,9 @@ def get(name: str) -> CommandSpec:
 
 
 def embedded_block() -> str:
-    """The catalog rows as the capture script embeds them (a shell heredoc body between markers)."""
+    """The catalog rows as the capture script embeds them: one single-quoted assignment between the
+    markers (no here-document: bash 3.2 and zsh write those to /tmp whatever TMPDIR says)."""
     rows = [line for line in catalog_text().splitlines() if line and not line.startswith("#")]
-    return "\n".join([BEGIN_MARK, "CATALOG=$(cat <<'NETTRACE_CATALOG'", *rows, "NETTRACE_CATALOG", ")", END_MARK])
+    if any("'" in row for row in rows):
+        raise ValueError("catalog.tsv rows cannot hold a single quote (the script embeds them in '...')")
+    return "\n".join([BEGIN_MARK, "CATALOG='", *rows, "'", END_MARK])

@@ -7,8 +7,14 @@
 # processes other than its own children. POSIX sh: macOS /bin/sh, bash 3.2, zsh, dash.
 # Generated from the nettrace package (`nettrace capture-script`); the bundle format is
 # docs/bundle-format.md. Run `sh nettrace-capture.sh --help` for the options.
+#
+# It never lies about what it wrote: the bundle is written under a temporary name and moved into
+# place when whole; the manifest is written to a temporary file, checked, then moved; a failed
+# tar keeps the work folder and says where; a full disk stops the streams and the manifest says
+# so; --redact redacts every member or writes no bundle. It uses no here-documents (bash 3.2 and
+# zsh put them in /tmp whatever TMPDIR says): every temporary file is in its own work folder.
 
-CAPTURE_VERSION=0.1.0
+CAPTURE_VERSION=0.2.0
 if [ -n "${ZSH_VERSION:-}" ]; then emulate sh; fi   # `zsh nettrace-capture.sh`: behave as sh
 LC_ALL=C
 export LC_ALL
@@ -18,8 +24,13 @@ else
   PATH=/usr/bin:/bin:/usr/sbin:/sbin:/usr/libexec:$PATH
 fi
 export PATH
+COPYFILE_DISABLE=1                    # macOS tar: no ._* AppleDouble members
+export COPYFILE_DISABLE
 TAB=$(printf '\t')
+NL='
+'
 US=$(printf '\037')   # field separator of the script's own records (keeps empty fields)
+RS=$(printf '\036')   # starts every record line: a line half-written on a full disk is dropped
 STREAM_CAP=${NETTRACE_STREAM_CAP:-67108864}   # bytes per stream file (64 MiB); NETTRACE_TIMEOUT_CAP caps timeouts
 
 # Unified-log predicate for --logs: configd, the networking daemons and known VPN processes.
@@ -27,7 +38,7 @@ STREAM_CAP=${NETTRACE_STREAM_CAP:-67108864}   # bytes per stream file (64 MiB); 
 PREDICATE='process == "configd" OR process == "networkd" OR process == "mDNSResponder" OR process == "nehelper" OR process == "nesessionmanager" OR process == "IPConfiguration" OR process == "openconnect" OR process == "vpnc" OR process == "zerotier-one" OR process == "tailscaled" OR process == "MacEthernetTapAgent" OR process == "wireguard-go" OR subsystem BEGINSWITH "com.apple.network"'
 
 # >>> catalog (generated from nettrace/data/catalog.tsv; do not edit by hand) >>>
-CATALOG=$(cat <<'NETTRACE_CATALOG'
+CATALOG='
 sw_vers	snapshot	start,end	no	10	sw_vers	sw_vers
 uname	snapshot	start,end	no	10	uname	uname -a
 boottime	snapshot	start,end	no	10	sysctl	sysctl kern.boottime
@@ -54,31 +65,35 @@ probe_route_get	probe	start	both	10	route_get	route -n get {host}
 probe_traceroute	probe	start	both	30	traceroute	traceroute -n -m 8 -w 1 -q 1 {host}
 probe_dig	probe	start	no	10	dig	dig +time=2 +tries=1 {name}
 log_show	log	end	no	120	log_show	log show --style ndjson --last {minutes}m --predicate {predicate}
-NETTRACE_CATALOG
-)
+'
 # <<< catalog <<<
 
 usage() {
-  cat <<'EOF'
-Usage: sudo sh nettrace-capture.sh [options]
-
-Collects routes, interfaces, ARP/NDP, DNS, processes and sockets at the start and the end, streams
-`route -n monitor` and a ping loop to the gateway and each probe host, probes reachability as you
-and as root, and writes one bundle. It changes nothing on the machine. Run it with sudo to get
-lsof, pfctl and the root probes.
-
-Options:
-  --duration S     how long to stream route changes and pings (default 120)
-  --interval S     seconds between periodic netstat/ifconfig snapshots (default 10)
-  --probe HOST     a host to probe (repeatable; default 1.1.1.1 and captive.apple.com);
-                   the default gateway is always probed
-  --no-sudo        run the probes only once (do not re-run them as the invoking user)
-  --redact         replace MAC addresses, user and host names and public IPs by tokens
-  --logs MINUTES   also collect the unified log of the networking daemons for the last MINUTES
-  --output PATH    a .tar.gz file or a directory (default: the current directory)
-  --help           this text
-The bundle's path is the last line printed on stdout; progress goes to stderr.
-EOF
+  # shellcheck disable=SC2016  # backquotes and $TMPDIR are meant literally
+  printf '%s\n' \
+'Usage: sudo sh nettrace-capture.sh [options]' \
+'' \
+'Collects routes, interfaces, ARP/NDP, DNS, processes and sockets at the start and the end, streams' \
+'`route -n monitor` and a ping loop to the gateway and each probe host, probes reachability as you' \
+'and as root, and writes one bundle. It changes nothing on the machine. Run it with sudo to get' \
+'lsof, pfctl and the root probes.' \
+'' \
+'Options:' \
+'  --duration S     how long to stream route changes and pings (default 120)' \
+'  --interval S     seconds between periodic netstat/ifconfig snapshots (default 10)' \
+'  --probe HOST     a host to probe (repeatable; default 1.1.1.1 and captive.apple.com);' \
+'                   the default gateway is always probed' \
+'  --no-sudo        run the probes only once (do not re-run them as the invoking user)' \
+'  --redact         replace MAC addresses, user and host names and public IPs by tokens' \
+'                   (every member, or no bundle at all)' \
+'  --logs MINUTES   also collect the unified log of the networking daemons for the last MINUTES' \
+'  --output PATH    a .tar.gz file or a directory (default: the current directory)' \
+'  --help           this text' \
+'The bundle'"'"'s path is the last line printed on stdout; progress goes to stderr. Ctrl-C stops' \
+'early and still writes the bundle. Temporary files go to $TMPDIR (default /tmp).' \
+'Exit status: 0 complete; 3 written, but the disk filled up (the streams stopped early);' \
+'130/143/129 written after Ctrl-C/TERM/HUP; 1 no bundle written (the last line says why and' \
+'where the captured files are); 2 bad options.'
 }
 
 die() { printf 'nettrace-capture: error: %s\n' "$*" >&2; exit 2; }
@@ -106,10 +121,59 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$PROBES" ] || PROBES="1.1.1.1 captive.apple.com"
 
+# ---- the catalog ------------------------------------------------------------------------------
+# for_rows KIND PHASE FUNCTION: call FUNCTION for each catalog row of KIND that lists PHASE
+# (sets row_name, row_root, row_timeout, row_argv). No here-document, no subshell.
+for_rows() {
+  _fr_kind=$1 _fr_phase=$2 _fr_fn=$3 _fr_ifs=$IFS
+  IFS=$NL; set -f
+  for _fr_row in $CATALOG; do
+    IFS=$TAB
+    # shellcheck disable=SC2086  # split on TABs only
+    set -- $_fr_row
+    IFS=$_fr_ifs; set +f
+    row_name=$1 row_kind=$2 row_phases=$3 row_root=$4 row_timeout=$5 row_argv=$7
+    _fr_ok=true
+    [ "$_fr_kind" = '*' ] || [ "$row_kind" = "$_fr_kind" ] || _fr_ok=false
+    case ",$row_phases," in *",$_fr_phase,"*) ;; *) [ "$_fr_phase" = '*' ] || _fr_ok=false;; esac
+    if $_fr_ok; then "$_fr_fn"; fi
+  done
+  IFS=$_fr_ifs; set +f
+}
+# zsh has builtins named like commands the catalog runs (`log`): run the commands, not those
+if [ -n "${ZSH_VERSION:-}" ]; then
+  zsh_unshadow() {
+    for _w in $row_argv; do break; done
+    case $(whence -w "$_w" 2>/dev/null) in *": builtin") disable "$_w";; esac
+  }
+  for_rows '*' '*' zsh_unshadow
+fi
+N_PERIODIC_ROWS=0
+count_periodic() { N_PERIODIC_ROWS=$((N_PERIODIC_ROWS + 1)); }
+for_rows snapshot periodic count_periodic
+
 # ---- small helpers ---------------------------------------------------------------------------
 now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
 epoch() { date +%s; }
-note() { printf '%s %s\n' "$(now)" "$*" >>"$B/capture.log"; }
+# full REASON: the disk holding the work folder is full. Free the reserve (so the bookkeeping,
+# the manifest and the notes still fit), remember why; streams and commands stop.
+full() {
+  [ -f "$META/diskfull" ] && return 0
+  rm -f "$META/reserve"
+  printf '%s %s\n' "$(now)" "$1" 2>/dev/null >"$META/diskfull" || : >"$META/diskfull"
+}
+# append FILE FORMAT ARG...: printf to the end of FILE; on a full disk free the reserve and retry
+append() {
+  _ap_f=$1; shift
+  # shellcheck disable=SC2059  # the format is the caller's
+  printf "$@" 2>/dev/null >>"$_ap_f" && return 0
+  full "cannot write ${_ap_f##*/}"
+  # shellcheck disable=SC2059
+  printf "$@" 2>/dev/null >>"$_ap_f"
+}
+NOTES=true
+note() { $NOTES && append "$B/capture.log" '%s %s\n' "$(now)" "$*"; return 0; }
+say() { printf 'nettrace-capture: %s\n' "$*" >&2; }
 
 # json_str S: S as a JSON string literal (escapes backslash, quote and control characters).
 json_str() {
@@ -134,11 +198,9 @@ jstr() {
     *) eval "$1=\\\"\$2\\\"";;
   esac
 }
-sha256() {  # FILE...: "<hex> <name>" per file, in order
-  if command -v shasum >/dev/null 2>&1; then shasum -a 256 "$@"
-  elif command -v sha256sum >/dev/null 2>&1; then sha256sum "$@"
-  else openssl dgst -sha256 -r "$@"; fi
-}
+if command -v shasum >/dev/null 2>&1; then SHA256='shasum -a 256'
+elif command -v sha256sum >/dev/null 2>&1; then SHA256=sha256sum
+else SHA256='openssl dgst -sha256 -r'; fi
 safe() { printf '%s' "$1" | tr -c 'A-Za-z0-9._:-' '_'; }
 is_ip() { case $1 in *:*) return 0;; *[!0-9.]*|'') return 1;; *) return 0;; esac; }
 
@@ -158,21 +220,42 @@ case $OUTPUT in
      OUTFILE=${OUTPUT%/}/$NAME.tar.gz;;
 esac
 [ -w "$(dirname "$OUTFILE")" ] || die "cannot write to $(dirname "$OUTFILE"); choose another --output"
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/nettrace.XXXXXX") || die "cannot create a temporary directory; set TMPDIR to a writable place"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/nettrace.XXXXXX") || die "cannot create a temporary directory in ${TMPDIR:-/tmp}; set TMPDIR to a writable folder with free space"
 B=$WORK/$NAME            # the bundle directory (becomes the tarball's top-level directory)
 META=$WORK/.meta         # the script's own bookkeeping, not part of the bundle
-mkdir -p "$B" "$META" || die "cannot write to $WORK"
-: >"$META/records"
 STREAM_IDS=
-INTERRUPTED=false SIGNAL_RC=0
+INTERRUPTED=false SIGNAL_RC=0 FINAL=false CUR_PID=
 cleanup() {
-  for _id in $STREAM_IDS; do [ -f "$META/s$_id.pid" ] && kill "$(cat "$META/s$_id.pid")" 2>/dev/null; done
-  rm -rf "$WORK"
+  for _id in $STREAM_IDS; do [ -s "$META/s$_id.pid" ] && kill "$(cat "$META/s$_id.pid")" 2>/dev/null; done
+  [ -f "$META/keep" ] || rm -rf "$WORK"
 }
-on_signal() { INTERRUPTED=true; SIGNAL_RC=$1; note "interrupted by signal (exit $1)"; }
+# A signal stops the capture (the running command is killed at once: zsh's `wait` would not
+# return before it ends) and the bundle is written with what was captured. While the bundle is
+# being finished, signals are deferred: the finishing steps ignore them and run to the end.
+on_signal() {
+  [ "$SIGNAL_RC" = 0 ] && SIGNAL_RC=$1
+  if $FINAL; then
+    say "signal received while the bundle is being finished (redaction, manifest, tarball): it stops as soon as the bundle is consistent, in a moment"
+    return
+  fi
+  if ! $INTERRUPTED; then
+    INTERRUPTED=true
+    note "interrupted by signal (exit $1)"
+    say "stopping (signal): writing the bundle with what was captured so far"
+  fi
+  [ -n "$CUR_PID" ] && kill "$CUR_PID" 2>/dev/null
+  return 0
+}
 trap 'cleanup' EXIT
 trap 'on_signal 130' INT
 trap 'on_signal 143' TERM
+trap 'on_signal 129' HUP
+{ mkdir -p "$B" "$META" && : >"$META/records"; } 2>/dev/null || die "cannot write to $WORK; set TMPDIR to a writable folder with free space"
+# the reserve: room kept back for the records, the notes and the manifest when the disk fills
+RESERVE_KB=$((256 + 2 * (80 + N_PERIODIC_ROWS * DURATION / INTERVAL)))
+[ "$RESERVE_KB" -gt 65536 ] && RESERVE_KB=65536
+dd if=/dev/zero of="$META/reserve" bs=1024 count="$RESERVE_KB" >/dev/null 2>&1 ||
+  die "not enough free space in ${TMPDIR:-/tmp} (the capture keeps ${RESERVE_KB} KB back for its manifest); free some space or set TMPDIR to a folder on another disk"
 note "nettrace-capture $CAPTURE_VERSION as uid $UID_NOW (invoker $INVOKER) on $HOSTNAME_FULL"
 
 # ---- running one command -----------------------------------------------------------------------
@@ -195,10 +278,16 @@ expand_argv() {
 }
 
 # record NAME KIND PHASE SEQ TARGET AS OUT ERR STARTED ENDED EXIT TIMED_OUT TRUNCATED SKIPPED
-# (one \037-separated line per manifest entry; ARGV_JSON is the current command's argv)
+# (one \037-separated line per manifest entry, after a \036; ARGV_JSON is the current argv)
 record() {
-  printf "%s$US%s$US%s$US%s$US%s$US%s$US%s$US%s$US%s$US%s$US%s$US%s$US%s$US%s$US%s\n" "$1" "$2" "$3" "$4" "$5" "$6" \
-    "$ARGV_JSON" "$7" "$8" "$9" "${10}" "${11}" "${12}" "${13}" "${14}" >>"$META/records"
+  append "$META/records" "$RS%s$US%s$US%s$US%s$US%s$US%s$US%s$US%s$US%s$US%s$US%s$US%s$US%s$US%s$US%s\n" "$1" "$2" "$3" "$4" "$5" "$6" \
+    "$ARGV_JSON" "$7" "$8" "$9" "${10}" "${11}" "${12}" "${13}" "${14}"
+}
+# why_not: the reason a command is not run now ("" when it runs)
+why_not() {
+  if $INTERRUPTED; then WHY=interrupted
+  elif [ -f "$META/diskfull" ]; then WHY="disk full"
+  else WHY=; fi
 }
 
 # run_cmd NAME KIND PHASE SEQ TARGET AS TIMEOUT OUT ERR: run $CMD_WORDS under a watchdog.
@@ -206,7 +295,8 @@ record() {
 run_cmd() {
   _name=$1 _kind=$2 _phase=$3 _seq=$4 _tgt=$5 _as=$6 _to=$7 _out=$8 _err=$9
   is_uint "${NETTRACE_TIMEOUT_CAP:-}" && [ "$_to" -gt "$NETTRACE_TIMEOUT_CAP" ] && _to=$NETTRACE_TIMEOUT_CAP  # tests
-  if $INTERRUPTED; then record "$_name" "$_kind" "$_phase" "$_seq" "$_tgt" "$_as" "" "" "" "" "" "" "" "interrupted"; return; fi
+  why_not
+  if [ -n "$WHY" ]; then record "$_name" "$_kind" "$_phase" "$_seq" "$_tgt" "$_as" "" "" "" "" "" "" "" "$WHY"; return; fi
   _saveifs=$IFS; IFS='
 '; set -f
     # shellcheck disable=SC2086,SC2090  # split on newlines only
@@ -217,31 +307,27 @@ run_cmd() {
     record "$_name" "$_kind" "$_phase" "$_seq" "$_tgt" "$_as" "" "" "" "" "" "" "" "not found"; return
   fi
   if [ "$_as" = user ] && $IS_ROOT; then set -- sudo -u "$INVOKER" "$@"; fi
-  mkdir -p "$(dirname "$B/$_out")"
-  _t0=$(now); rm -f "$META/timedout"
+  _dir=${_out%/*}
+  [ -d "$B/$_dir" ] || mkdir -p "$B/$_dir" 2>/dev/null
+  _t0=$(now)
+  [ -f "$META/timedout" ] && rm -f "$META/timedout"
   command "$@" >"$B/$_out" 2>"$B/$_err" </dev/null &   # `command`: never one of our functions
-  _pid=$!
+  _pid=$!; CUR_PID=$_pid
   ( trap 'kill "$_sl" 2>/dev/null; exit 0' TERM
     sleep "$_to" & _sl=$!; wait "$_sl"
     : >"$META/timedout"; kill "$_pid"; sleep 1 & _sl=$!; wait "$_sl"; kill -9 "$_pid" ) >/dev/null 2>&1 &
   _wd=$!
   wait "$_pid" 2>/dev/null; _rc=$?
+  # a signal ends the wait early: the command was killed by on_signal; collect its status
   if $INTERRUPTED && kill -0 "$_pid" 2>/dev/null; then kill "$_pid" 2>/dev/null; wait "$_pid" 2>/dev/null; _rc=$?; fi
+  CUR_PID=
   kill "$_wd" 2>/dev/null; wait "$_wd" 2>/dev/null
   _tmo=false; [ -f "$META/timedout" ] && _tmo=true && note "$_name cut at its ${_to}s timeout"
+  if [ ! -f "$B/$_out" ] || [ ! -f "$B/$_err" ]; then   # the output file could not even be created
+    full "cannot create $_out"; rm -f "$B/$_out" "$B/$_err"
+    record "$_name" "$_kind" "$_phase" "$_seq" "$_tgt" "$_as" "" "" "$_t0" "$(now)" "$_rc" "$_tmo" false "disk full"; return
+  fi
   record "$_name" "$_kind" "$_phase" "$_seq" "$_tgt" "$_as" "$_out" "$_err" "$_t0" "$(now)" "$_rc" "$_tmo" false ""
-}
-
-# for_rows KIND PHASE FUNCTION: call FUNCTION for each catalog row of KIND that lists PHASE
-# (sets row_name, row_root, row_timeout, row_argv). Read from a heredoc so no subshell is involved.
-for_rows() {
-  while IFS="$TAB" read -r row_name row_kind row_phases row_root row_timeout _parser row_argv; do
-    [ "$row_kind" = "$1" ] || continue
-    case ",$row_phases," in *",$2,"*) ;; *) continue;; esac
-    "$3"
-  done <<EOF
-$CATALOG
-EOF
 }
 
 # ---- snapshots, probes, logs -------------------------------------------------------------------
@@ -257,6 +343,7 @@ snapshot_row() {
 }
 snapshots() { # PHASE [SEQ]
   PHASE=$1 SEQ=${2:-} DIR=$1
+  # three digits up to 999, then as many as needed (1000, 1001, ...): the schema accepts both
   [ -n "$SEQ" ] && DIR=periodic/$(printf '%03d' "$SEQ")
   for_rows snapshot "$PHASE" snapshot_row
 }
@@ -287,20 +374,26 @@ log_row() {
 }
 
 # ---- streams -----------------------------------------------------------------------------------
-# stamp_lines OUT ID: prefix each line with the UTC time and a TAB; stop at $STREAM_CAP bytes.
+# stamp_lines OUT ID: prefix each line with the UTC time and a TAB; stop at $STREAM_CAP bytes, or
+# when the disk is full (a last line says so; every other stream stops too).
+stop_cmd() { [ -s "$META/s$1.pid" ] && kill "$(cat "$META/s$1.pid")" 2>/dev/null; }
 stamp_lines() {
   _n=0
   while IFS= read -r _line || [ -n "$_line" ]; do
     _n=$((_n + ${#_line} + 22))
     if [ "$_n" -gt "$STREAM_CAP" ]; then
-      printf '%s\t[nettrace: truncated at %s bytes]\n' "$(now)" "$STREAM_CAP" >>"$1"
-      : >"$META/s$2.trunc"; kill "$(cat "$META/s$2.pid")" 2>/dev/null; break
+      append "$1" '%s\t[nettrace: truncated at %s bytes]\n' "$(now)" "$STREAM_CAP"
+      : >"$META/s$2.trunc"; stop_cmd "$2"; break
     fi
-    printf '%s\t%s\n' "$(now)" "$_line" >>"$1"
+    if [ -f "$META/diskfull" ] || ! printf '%s\t%s\n' "$(now)" "$_line" 2>/dev/null >>"$1"; then
+      full "stream ${1##*/}"
+      printf '%s\t[nettrace: stopped: disk full]\n' "$(now)" 2>/dev/null >>"$1"
+      : >"$META/s$2.trunc"; stop_cmd "$2"; break
+    fi
   done
-  now >"$META/s$2.end"
+  now 2>/dev/null >"$META/s$2.end"
 }
-N_STREAMS=0 N_PINGS=0
+N_STREAMS=0 N_PINGS=0 MONITOR_ID=
 stream_row() {
   case $row_argv in *'{host}'*) _targets=$TARGETS;; *) _targets=-;; esac
   for _t in $_targets; do
@@ -312,29 +405,47 @@ stream_row() {
     set -- $CMD_WORDS
     IFS=$_saveifs; set +f
     _f=stream/$row_name${_t:+@$(safe "$_t")}.out
-    if $INTERRUPTED; then
-      record "$row_name" stream run "" "$_t" "$PROC_AS" "" "" "" "" "" "" "" "interrupted"; continue
+    why_not
+    if [ -n "$WHY" ]; then
+      record "$row_name" stream run "" "$_t" "$PROC_AS" "" "" "" "" "" "" "" "$WHY"; continue
     fi
     if ! command -v "$1" >/dev/null 2>&1; then
       record "$row_name" stream run "" "$_t" "$PROC_AS" "" "" "" "" "" "" "" "not found"; continue
     fi
     N_STREAMS=$((N_STREAMS + 1)); _id=$N_STREAMS
     [ -n "$_t" ] && N_PINGS=$((N_PINGS + 1))
-    mkdir -p "$B/stream"; : >"$B/$_f"
-    printf "%s$US%s$US%s$US%s$US%s\n" "$row_name" "$_t" "$_f" "$ARGV_JSON" "$(now)" >"$META/s$_id.info"
-    { command "$@" 2>&1 </dev/null & echo $! >"$META/s$_id.pid"; wait $!; echo $? >"$META/s$_id.rc"; } 2>/dev/null \
+    [ "$row_name" = route_monitor ] && MONITOR_ID=$_id
+    mkdir -p "$B/stream" 2>/dev/null
+    if ! : 2>/dev/null >"$B/$_f" || ! printf "%s$US%s$US%s$US%s$US%s\n" "$row_name" "$_t" "$_f" "$ARGV_JSON" "$(now)" 2>/dev/null >"$META/s$_id.info"; then
+      full "cannot start $row_name"; rm -f "$B/$_f"
+      record "$row_name" stream run "" "$_t" "$PROC_AS" "" "" "" "" "" "" "" "disk full"; continue
+    fi
+    # the command's pid goes to a file the stop step reads; if even that cannot be written, the
+    # stream is stopped at once rather than left running with nobody able to stop it
+    { command "$@" 2>&1 </dev/null & _cp=$!
+      echo "$_cp" 2>/dev/null >"$META/s$_id.pid" || { full "stream pid"; echo "$_cp" 2>/dev/null >"$META/s$_id.pid" || kill "$_cp"; }
+      wait "$_cp"; echo $? 2>/dev/null >"$META/s$_id.rc"; } 2>/dev/null \
       | stamp_lines "$B/$_f" "$_id" &
     STREAM_IDS="$STREAM_IDS $_id"
     eval "STREAM_PID_$_id=\$!"
   done
 }
 stop_streams() {
+  # route -n monitor does not flush RTM_IFINFO and other messages without addresses (they can sit
+  # in its stdout buffer): a routing-socket read of lo0 makes it print an RTM_GET and flush
+  if [ -n "$MONITOR_ID" ] && [ ! -f "$META/diskfull" ] && command -v route >/dev/null 2>&1; then
+    note "draining route monitor (route -n get 127.0.0.1)"
+    route -n get 127.0.0.1 >/dev/null 2>&1 </dev/null &
+    _dr=$!; sleep 1; kill "$_dr" 2>/dev/null; wait "$_dr" 2>/dev/null
+  fi
   for _id in $STREAM_IDS; do
-    _i=0; while [ ! -s "$META/s$_id.pid" ] && [ $_i -lt 20 ]; do sleep 1; _i=$((_i + 1)); done
-    : >"$META/s$_id.stop"; kill "$(cat "$META/s$_id.pid" 2>/dev/null)" 2>/dev/null
+    _i=0; while [ ! -s "$META/s$_id.pid" ] && [ $_i -lt 20 ] && kill -0 "$(eval "echo \$STREAM_PID_$_id")" 2>/dev/null; do
+      sleep 1; _i=$((_i + 1)); done
+    : >"$META/s$_id.stop" 2>/dev/null; stop_cmd "$_id"
   done
   for _id in $STREAM_IDS; do
     eval "wait \$STREAM_PID_$_id" 2>/dev/null
+    _nm='' _t='' _f='' ARGV_JSON='' _t0=''
     IFS=$US read -r _nm _t _f ARGV_JSON _t0 <"$META/s$_id.info"
     _rc=$(cat "$META/s$_id.rc" 2>/dev/null)
     [ -f "$META/s$_id.stop" ] && [ "${_rc:-143}" -gt 128 ] && _rc=   # stopped by us: no exit code
@@ -355,8 +466,8 @@ progress() { # ELAPSED
 
 # ---- the capture -------------------------------------------------------------------------------
 PROC_AS=user; $IS_ROOT && PROC_AS=root
-$IS_ROOT || printf 'nettrace-capture: not root: lsof and pfctl are skipped and probes run once; for everything run: sudo sh %s\n' "$0" >&2
-printf 'nettrace-capture: capturing for %ss (Ctrl-C stops early and still writes the bundle)\n' "$DURATION" >&2
+$IS_ROOT || say "not root: lsof and pfctl are skipped and probes run once; for everything run: sudo sh $0"
+say "capturing for ${DURATION}s (Ctrl-C stops early and still writes the bundle)"
 
 snapshots start
 GATEWAY=$(awk '$1 == "gateway:" { print $2; exit }' "$B/start/route_get_default.out" 2>/dev/null)
@@ -376,7 +487,7 @@ T0=$(epoch)
 for_rows stream run stream_row
 for_rows probe start probe_row
 NEXT=$((T0 + INTERVAL))
-while ! $INTERRUPTED; do
+while ! $INTERRUPTED && [ ! -f "$META/diskfull" ]; do
   _now=$(epoch)
   # a snapshot due inside the window is taken even when a slow start-up or the last snapshot ran
   # past its time; one late snapshot stands for the ones missed (no back-to-back catch-up)
@@ -390,42 +501,36 @@ while ! $INTERRUPTED; do
   sleep 1
 done
 [ -t 2 ] && printf '\n' >&2
+[ -f "$META/diskfull" ] && note "the disk is full ($(cat "$META/diskfull" 2>/dev/null)): streams stopped, the remaining commands are skipped"
 stop_streams
 snapshots end
 [ "$LOGS" -gt 0 ] && for_rows log end log_row
 ENDED_AT=$(now)
+{ printf 'host\t%s\nuser\t%s\ngateway\t%s\n' "$HOST" "$INVOKER" "$GATEWAY"
+  for _p in $PROBES; do printf 'probe\t%s\n' "$_p"; done; } 2>/dev/null >"$META/info" ||
+  { full "cannot write info"; printf 'host\t%s\nuser\t%s\ngateway\t%s\n' "$HOST" "$INVOKER" "$GATEWAY" >"$META/info"
+    for _p in $PROBES; do printf 'probe\t%s\n' "$_p" >>"$META/info"; done; }
 
 # ---- redaction ---------------------------------------------------------------------------------
-# One awk program over every file (bundle members, records, metadata and the member list), so the
-# same value gets the same token everywhere. BWK-awk compatible (no gawk extensions, no {n}).
-redact() {
-  (cd "$B" && find . -type f) | sort >"$META/paths"
-  cp "$META/paths" "$META/paths.orig"
-  printf '%s\n' "$INVOKER" >"$META/names.user"
-  printf '%s\n%s\n' "$HOST" "$(printf '%s' "$HOST" | tr '-' ' ')" >"$META/names.host"
-  # shellcheck disable=SC2046  # member paths are sanitized: no spaces
-  (cd "$B" && awk -v user="$INVOKER" -v host="$HOST" -f "$META/redact.awk" $(cat "$META/paths") \
-    "$META/records" "$META/info" "$META/paths")
-  while IFS= read -r _p; do
-    case $_p in ./*) _p=$B/${_p#./};; esac
-    [ -f "$_p.nettrace-redacted" ] && mv "$_p.nettrace-redacted" "$_p"
-  done <<EOF
-$(cat "$META/paths.orig")
-$META/records
-$META/info
-$META/paths
-EOF
-  # member names can hold probe targets: rename them like their contents
-  exec 3<"$META/paths.orig"
-  while IFS= read -r _new; do
-    IFS= read -r _old <&3
-    [ "$_old" = "$_new" ] || { mkdir -p "$(dirname "$B/$_new")"; mv "$B/$_old" "$B/$_new"; }
-  done <"$META/paths"
-  exec 3<&-
+# One awk program reads the list of members and every member (BEGIN only, getline: no argument
+# list, so no run is too long for it). Pass 1 collects the user names (ps rows with a uid of 500
+# or more, /Users/NAME paths) next to the invoker and the host name the script passes in a file
+# (awk -v would eat backslashes). Pass 2 writes every member, redacted, into a second tree with
+# redacted names, plus the script's records and info. It fails (exit 2) on any read or write
+# error; then the capture writes no bundle. BWK-awk compatible (no gawk extensions, no {n}).
+REDACT_AWK='
+function fail(msg) { printf "nettrace-capture: redaction failed: %s\n", msg > "/dev/stderr"; FAILED = 1; exit 2 }
+function adduser(v,   k) {
+  k = tolower(v)
+  if (v == "" || k == "root" || v ~ /^[0-9]+$/ || (k in SEEN)) return
+  SEEN[k] = 1; NU++; NAMES[++NN] = v; TOK[NN] = "user" NU
 }
-cat >"$META/redact.awk" <<'AWK'
+function addhost(v,   k) {
+  k = tolower(v)
+  if (v == "" || (k in SEEN)) return
+  SEEN[k] = 1; NAMES[++NN] = v; TOK[NN] = "host1"; NH++
+}
 function namesub(s, name, tok,   low, out, i, pre, post, n) {
-  if (name == "" || name == "root") return s
   low = tolower(name); n = length(name); out = ""
   while ((i = index(tolower(s), low)) > 0) {
     pre = (i > 1) ? substr(s, i - 1, 1) : ""; post = substr(s, i + n, 1)
@@ -440,7 +545,7 @@ function hexval(c) { return index("0123456789abcdef", tolower(c)) - 1 }
 function mactok(m,   p, k, i, n) {
   n = split(m, p, ":"); k = hex2(p[1])
   for (i = 2; i <= n; i++) k = k ":" hex2(p[i])
-  if (hexval(substr(k, 2, 1)) % 2 == 1 || k == "00:00:00:00:00:00") return m   # multicast/broadcast/zero
+  if (hexval(substr(k, 2, 1)) % 2 == 1 || k == "00:00:00:00:00:00") return m
   if (!(k in MAP)) { NMAC++; MAP[k] = sprintf("02:00:00:00:%02x:%02x", int(NMAC / 256) % 256, NMAC % 256) }
   return MAP[k]
 }
@@ -467,7 +572,7 @@ function v6tok(m,   k, c) {
   if (!(("6" k) in MAP)) { NV6++; MAP["6" k] = sprintf("2001:db8::%x", NV6) }
   return MAP["6" k]
 }
-# scan S with regex RE; replace matches whose neighbours are not in BEFORE/AFTER by KIND's token
+# scan S with regex RE; replace matches whose neighbours are not in BEFORE/AFTER by KIND s token
 function scan(s, re, before, after, kind,   out, m, a, z) {
   out = ""
   while (match(s, re)) {
@@ -481,58 +586,141 @@ function scan(s, re, before, after, kind,   out, m, a, z) {
   }
   return out s
 }
-BEGIN {
-  H = "[0-9A-Fa-f][0-9A-Fa-f]?"; MACRE = H ":" H ":" H ":" H ":" H ":" H
-  V6RE = "[23][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f]:[0-9A-Fa-f:]*[0-9A-Fa-f]"
-  hostsp = host; gsub(/-/, " ", hostsp)
-}
-FNR == 1 { if (OUT != "") close(OUT); OUT = FILENAME ".nettrace-redacted" }
-{
-  s = namesub($0, host, "host1"); if (hostsp != host) s = namesub(s, hostsp, "host1")
-  s = namesub(s, user, "user1")
+function red(s,   i) {
+  for (i = 1; i <= NN; i++) s = namesub(s, NAMES[ORD[i]], TOK[ORD[i]])
   if (index(s, ":") > 0) {
     s = scan(s, MACRE, "[0-9A-Fa-f:]", "[0-9A-Fa-f:]", "m")
     s = scan(s, V6RE, "[0-9A-Za-z:.]", "[0-9A-Za-z:]", "6")
   }
   if (s ~ /[0-9]\.[0-9]/) s = scan(s, "[0-9]+\\.[0-9]+\\.[0-9]+\\.[0-9]+", "[0-9.]", "[0-9]", "4")
-  print s > OUT
+  return s
 }
-AWK
+# a member path: only the file name can hold values (probe targets); the folders are fixed
+function newpath(p,   i) {
+  i = length(p); while (i > 0 && substr(p, i, 1) != "/") i--
+  return substr(p, 1, i) red(substr(p, i + 1))
+}
+function collect(f,   line, rc, isps, a, s, p, nm) {
+  isps = (f ~ /^(start|end)\/ps\.out$/)
+  while ((rc = (getline line < (B "/" f))) > 0) {
+    if (isps) { split(line, a, " "); if (a[3] ~ /^[0-9]+$/ && a[3] + 0 >= 500 && a[3] + 0 < 4294967294) adduser(a[4]) }
+    s = line
+    while ((p = index(s, "/Users/")) > 0) {
+      s = substr(s, p + 7)
+      if (match(s, /^[A-Za-z0-9_.-]+/)) { nm = substr(s, 1, RLENGTH); if (nm != "Shared" && nm != ".localized") adduser(nm) }
+    }
+  }
+  if (rc < 0) fail("cannot read " f)
+  close(B "/" f)
+}
+function redact_file(src, dst, records,   line, rc, n, f, k, i, j, out) {
+  n = 0
+  while ((rc = (getline line < src)) > 0) {
+    if (records) {
+      while ((j = index(line, RSC)) > 0) line = substr(line, j + 1)
+      k = split(line, f, US)
+      if (k == 15) {
+        f[5] = red(f[5]); f[7] = red(f[7]); if (f[8] != "") f[8] = newpath(f[8]); if (f[9] != "") f[9] = newpath(f[9])
+        out = RSC f[1]; for (i = 2; i <= 15; i++) out = out US f[i]; line = out
+      } else line = ""
+    } else line = red(line)
+    print line > dst; n++
+  }
+  if (rc < 0) fail("cannot read " src)
+  close(src)
+  if (n == 0) printf "" > dst
+  if (close(dst) != 0) fail("cannot write " dst " (disk full?)")
+}
+BEGIN {
+  B = ARGV[1]; R = ARGV[2]; M = ARGV[3]; ARGC = 1
+  US = sprintf("%c", 31); RSC = sprintf("%c", 30)
+  H = "[0-9A-Fa-f][0-9A-Fa-f]?"; MACRE = H ":" H ":" H ":" H ":" H ":" H
+  V6RE = "[23][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f]:[0-9A-Fa-f:]*[0-9A-Fa-f]"
+  while ((rc = (getline line < (M "/names"))) > 0) {
+    v = substr(line, 3)
+    if (substr(line, 1, 1) == "u") adduser(v)
+    else { addhost(v); gsub(/-/, " ", v); addhost(v) }
+  }
+  if (rc < 0) fail("cannot read the name list")
+  close(M "/names")
+  n = 0
+  while ((rc = (getline line < (M "/members"))) > 0) { sub(/^\.\//, "", line); if (line != "") FILES[++n] = line }
+  if (rc < 0 || n == 0) fail("cannot read the member list")
+  close(M "/members")
+  for (i = 1; i <= n; i++) collect(FILES[i])
+  # longest names first, so "ann.lee" is replaced before "ann"
+  for (i = 1; i <= NN; i++) ORD[i] = i
+  for (i = 2; i <= NN; i++) for (j = i; j > 1 && length(NAMES[ORD[j]]) > length(NAMES[ORD[j - 1]]); j--) { t = ORD[j]; ORD[j] = ORD[j - 1]; ORD[j - 1] = t }
+  for (i = 1; i <= n; i++) redact_file(B "/" FILES[i], R "/" newpath(FILES[i]), 0)
+  redact_file(M "/records", M "/records.r", 1)
+  redact_file(M "/info", M "/info.r", 0)
+  printf "%d %d %d\n", n, NU, NH > (M "/redact.sum")
+  if (close(M "/redact.sum") != 0) fail("cannot write the summary")
+  exit 0
+}'
+REDACTION=
+redact() {
+  _r=$WORK/.redacted
+  rm -rf "$_r" "$META/redact.sum"
+  (cd "$B" && find . -type f) | sort >"$META/members" || return 1
+  mkdir -p "$_r" || return 1
+  (cd "$B" && find . -type d) | (cd "$_r" && xargs mkdir -p) || return 1
+  printf 'u\t%s\nh\t%s\n' "$INVOKER" "$HOST" >"$META/names" || return 1
+  printf '%s\n' "$REDACT_AWK" >"$META/redact.awk" || return 1
+  awk -f "$META/redact.awk" "$B" "$_r" "$META" || return 1
+  read -r _rn _ru _rh <"$META/redact.sum" || return 1
+  [ "$_rn" = "$(wc -l <"$META/members" | tr -d ' ')" ] || return 1
+  mv "$META/records.r" "$META/records" && mv "$META/info.r" "$META/info" || return 1
+  mv "$B" "$WORK/.unredacted" && mv "$_r" "$B" && rm -rf "$WORK/.unredacted" || return 1
+  REDACTION="{\"members\": $_rn, \"users\": $_ru, \"hosts\": $_rh}"
+}
 
 # ---- manifest and tarball ----------------------------------------------------------------------
-json_bool() { case $1 in true) echo true;; *) echo false;; esac; }
 json_int_or_null() { if is_uint "$1"; then echo "$1"; else echo null; fi; }
 swv() { awk -F':' -v k="$1" '$1 == k { v = $2; gsub(/^[ \t]+|[ \t]+$/, "", v); print v; exit }' "$B/start/sw_vers.out" 2>/dev/null; }
-{ printf 'host\t%s\nuser\t%s\ngateway\t%s\n' "$HOST" "$INVOKER" "$GATEWAY"
-  for _p in $PROBES; do printf 'probe\t%s\n' "$_p"; done; } >"$META/info"
-if $REDACT; then note "redacting"; redact; fi
 info() { awk -F"$TAB" -v k="$1" '$1 == k { print $2 }' "$META/info"; }
+# prepare_files: the records as clean lines (a line half-written on a full disk dropped) and the
+# list of their files, two lines per record; sizes and hashes in batches of 200 files (xargs:
+# no argument list grows with the run).
+prepare_files() {
+  awk -F"$US" -v clean="$META/records.ok" -v files="$META/files" '
+    { n = split($0, p, sprintf("%c", 30)); line = p[n]
+      if (split(line, f, FS) != 15 || f[1] == "") next
+      print line > clean; print (f[8] == "" ? "/dev/null" : f[8]) > files; print (f[9] == "" ? "/dev/null" : f[9]) > files }
+    END { printf "" > clean; printf "" > files; if (close(clean) != 0 || close(files) != 0) exit 2 }' "$META/records" || return 1
+  (cd "$B" && xargs -n 200 cksum <"$META/files") >"$META/sizes" 2>/dev/null
+  # shellcheck disable=SC2086  # $SHA256 is a command and its options
+  (cd "$B" && xargs -n 200 $SHA256 <"$META/files") >"$META/sums" 2>/dev/null
+  return 0
+}
+MANIFEST_BAD=
 write_manifest() {
+  MANIFEST_BAD=
   _probes=; for _p in $(info probe); do _probes="${_probes:+$_probes, }$(json_str "$_p")"; done
+  _full=false; [ -f "$META/diskfull" ] && _full=true
+  _red=false; [ -n "$REDACTION" ] && _red=true
   printf '{\n  "schema_version": 1,\n  "capture_version": %s,\n  "host": %s,\n' \
     "$(json_str "$CAPTURE_VERSION")" "$(json_str "$(info host)")"
   printf '  "macos": {"product_name": %s, "product_version": %s, "build_version": %s},\n' \
     "$(json_or_null "$(swv ProductName)")" "$(json_or_null "$(swv ProductVersion)")" "$(json_or_null "$(swv BuildVersion)")"
   printf '  "started_at": "%s",\n  "ended_at": "%s",\n  "timezone": %s,\n' "$STARTED_AT" "$ENDED_AT" "$(json_str "$(date +%z)")"
-  printf '  "uid": %s, "user": %s, "root": %s,\n  "interrupted": %s,\n  "default_gateway": %s,\n' \
-    "$(json_int_or_null "$UID_NOW")" "$(json_str "$(info user)")" "$IS_ROOT" "$INTERRUPTED" "$(json_or_null "$(info gateway)")"
+  printf '  "uid": %s, "user": %s, "root": %s,\n  "interrupted": %s, "disk_full": %s,\n  "default_gateway": %s,\n' \
+    "$(json_int_or_null "$UID_NOW")" "$(json_str "$(info user)")" "$IS_ROOT" "$INTERRUPTED" "$_full" "$(json_or_null "$(info gateway)")"
   printf '  "flags": {"duration": %s, "interval": %s, "probes": [%s],\n            "no_sudo": %s, "redact": %s, "logs": %s},\n' \
     "$DURATION" "$INTERVAL" "$_probes" "$NO_SUDO" "$REDACT" "$LOGS"
+  printf '  "redaction": %s,\n' "${REDACTION:-null}"
   printf '  "commands": ['
-  # sizes and hashes of every output/stderr file in record order, two lines per record (one
-  # cksum and one sha256 call in all: forking per file made this the slowest part of a run)
-  awk -F"$US" '{ print ($8 == "" ? "/dev/null" : $8); print ($9 == "" ? "/dev/null" : $9) }' \
-    "$META/records" >"$META/files"
-  set -f
-  # shellcheck disable=SC2046  # member paths are sanitized: no spaces
-  set -- $(cat "$META/files")
-  set +f
-  (cd "$B" && cksum "$@") >"$META/sizes"
-  (cd "$B" && sha256 "$@") >"$META/sums"
   exec 3<"$META/sizes" 4<"$META/sums"
   _sep=
   while IFS=$US read -r _nm _kd _ph _sq _tg _as _argv _out _err _t0 _t1 _rc _to _tr _sk; do
-    read -r _x _b _x <&3; read -r _h _x <&4; read -r _x _eb _x <&3; read -r _eh _x <&4
+    # every file's size and hash line must be there and name that file
+    for _pair in o e; do
+      if [ $_pair = o ]; then _want=${_out:-/dev/null}; else _want=${_err:-/dev/null}; fi
+      read -r _x _sz _fn <&3 || _fn=
+      read -r _hx _hn <&4 || _hn=
+      [ "$_fn" = "$_want" ] && [ "${_hn#\*}" = "$_want" ] && is_uint "$_sz" || MANIFEST_BAD="no size or sha256 for $_want"
+      if [ $_pair = o ]; then _b=$_sz _h=$_hx; else _eb=$_sz _eh=$_hx; fi
+    done
     [ -n "$_out" ] || { _b=0 _h=; }
     [ -n "$_err" ] || { _eb=0 _eh=; }
     is_uint "$_sq" || _sq=null
@@ -543,20 +731,77 @@ write_manifest() {
       "$_sep" "$_nm" "$_kd" "$_ph" "$_sq" "$_tg" "$_as" "$_argv"
     printf '\n     "output": %s, "stderr": %s, "started_at": %s, "ended_at": %s,' \
       "$_out" "$_err" "$_t0" "$_t1"
-    printf '\n     "exit_code": %s, "timed_out": %s, "truncated": %s, "bytes": %s, "sha256": %s, "stderr_bytes": %s, "stderr_sha256": %s, "skipped": %s}' \
-      "$_rc" "${_to:-false}" "${_tr:-false}" "$_b" "$_h" "$_eb" "$_eh" "$_sk"
+    printf '\n     "exit_code": %s, "timed_out": %s, "truncated": %s, "bytes": %s, "sha256": %s, "stderr_bytes": %s, "stderr_sha256": %s, "skipped": %s, "redacted": %s}' \
+      "$_rc" "${_to:-false}" "${_tr:-false}" "${_b:-0}" "$_h" "${_eb:-0}" "$_eh" "$_sk" "$_red"
     _sep=,
-  done <"$META/records"
+  done <"$META/records.ok"
   exec 3<&- 4<&-
   printf '\n  ]\n}\n'
 }
-write_manifest >"$B/manifest.json"
-if tar -czf "$OUTFILE.part" -C "$WORK" "$NAME" && mv "$OUTFILE.part" "$OUTFILE"; then
-  printf '%s\n' "$OUTFILE"
-else
-  rm -f "$OUTFILE.part"
-  printf 'nettrace-capture: error: could not write %s (disk full? try --output /tmp)\n' "$OUTFILE" >&2
+# manifest_ok FILE: the whole manifest is there (one entry per record, the closing brace last)
+manifest_ok() {
+  [ -z "$MANIFEST_BAD" ] || return 1
+  [ "$(tail -n 1 "$1" 2>/dev/null)" = "}" ] || return 1
+  _want=$(wc -l <"$META/records.ok" | tr -d ' ')
+  _got=$(awk '/^    \{"name": /{ n++ } END { print n + 0 }' "$1")
+  [ "$_want" = "$_got" ]
+}
+make_manifest() {
+  prepare_files && write_manifest 2>/dev/null >"$META/manifest.tmp" && manifest_ok "$META/manifest.tmp" &&
+    mv -f "$META/manifest.tmp" "$B/manifest.json"
+}
+
+# finish: redaction, manifest, tarball, in a background job that ignores signals (the main shell
+# only says that it is finishing). Writes its exit status to $META/final.
+finish() {
+  trap - EXIT
+  trap '' INT TERM HUP
+  _part=$OUTFILE.part
+  if $REDACT; then
+    note "redacting"
+    NOTES=false   # capture.log is a member: nothing unredacted is added after this point
+    if ! redact; then
+      : >"$META/keep"
+      say "error: --redact failed, so no bundle was written (nothing unredacted is shared). The unredacted capture is in $B; free some space (the redaction needs as much again as the capture) and run the capture again"
+      return 1
+    fi
+  fi
+  if ! make_manifest; then
+    [ -z "$MANIFEST_BAD" ] && full "cannot write the manifest"
+    if [ -n "$MANIFEST_BAD" ] || ! make_manifest; then
+      : >"$META/keep"
+      say "error: could not write a complete manifest (${MANIFEST_BAD:-disk full?}), so no bundle was written; the captured files are in $B"
+      return 1
+    fi
+  fi
+  rm -f "$META/reserve"
+  if tar -czf "$_part" -C "$WORK" "$NAME" 2>"$META/tar.err" && tar -tzf "$_part" >/dev/null 2>&1 && mv -f "$_part" "$OUTFILE"; then
+    printf '%s\n' "$OUTFILE"
+  else
+    rm -f "$_part"
+    : >"$META/keep"
+    say "error: could not write $OUTFILE ($(tail -n 1 "$META/tar.err" 2>/dev/null || echo 'disk full?')); the capture is kept in $B — free some space, then: tar -czf '$OUTFILE' -C '$WORK' '$NAME'"
+    return 1
+  fi
+  if [ -f "$META/diskfull" ]; then
+    say "warning: the disk holding $WORK filled up ($(cat "$META/diskfull" 2>/dev/null)): the streams stopped early and later commands were skipped; the bundle holds what was captured until then: $OUTFILE"
+    return 3
+  fi
+  return 0
+}
+FINAL=true
+( finish; echo $? >"$META/final" ) &
+_fin=$!
+while :; do
+  wait "$_fin"
+  kill -0 "$_fin" 2>/dev/null || break   # a signal only interrupted the wait: wait again
+done
+_status=$(cat "$META/final" 2>/dev/null)
+if ! is_uint "$_status"; then
+  : >"$META/keep" 2>/dev/null
+  say "error: the bundle could not be finished; the captured files are in $B"
   exit 1
 fi
-$INTERRUPTED && exit "$SIGNAL_RC"
-exit 0
+[ "$_status" = 1 ] && exit 1
+[ "$SIGNAL_RC" != 0 ] && exit "$SIGNAL_RC"
+exit "$_status"
