@@ -15,7 +15,8 @@ import pytest
 import nettrace
 from nettrace.findings import Culprit, Evidence, Finding, Remedy
 from nettrace.report import doc, figures, story
-from nettrace.report.render import collect_blocks, html_page, markdown_post
+from nettrace.report.post import markdown_post
+from nettrace.report.render import collect_blocks, html_page
 
 MESSAGES = Path(__file__).resolve().parents[1] / "nettrace" / "data" / "messages"
 UTC = "UTC"
@@ -182,7 +183,7 @@ def test_html_escapes_bundle_strings():
 def test_markdown_never_makes_links_or_html_from_bundle_strings(tmp_path):
     s = story.open_story(FakeBundle(process_name="<img src=x onerror=alert(1)>",
                                     comment=" [click](http://evil)"), lang="en")
-    md, _ = markdown_post(all_blocks(s), tmp_path, "p")
+    md, _ = markdown_post(all_blocks(s), lambda name: f"p-{name}.png")
     assert "[click](http://evil)" in md.replace("\\[", "[").replace("\\]", "]").replace("&#58;", ":")
     rendered = mistune.html(md.split("---\n", 2)[2])
     assert 'href="http://evil"' not in rendered and "<img src=x" not in rendered
@@ -298,14 +299,13 @@ def test_html_page_offline_with_toc(zerotier_en):
 
 
 def test_markdown_post_front_matter_tables_and_figure_files(tmp_path, zerotier_en):
-    md, files = markdown_post(zerotier_en, tmp_path, "postmortem")
+    md, figs = markdown_post(zerotier_en, lambda name: f"postmortem-{name}.png")
     head = md.split("---\n")[1]
     assert 'title: "ZeroTier and the default route: how the network broke"' in head
     assert 'path: "postmortem-culprit-chain.png"' in head and "date: \"2025-12-28 10:16:05 +0800\"" in head
     assert "| Time | Event | Route | Written by |" in md and "<table" not in md
-    assert sorted(p.name for p in files) == ["postmortem-connectivity.png", "postmortem-culprit-chain.png",
-                                             "postmortem-routes.png"]
-    assert all(p.read_bytes()[:4] == b"\x89PNG" for p in files)
+    assert sorted(figs) == ["connectivity", "culprit-chain", "routes"]
+    assert all(data[:4] == b"\x89PNG" for data in figs.values())
     assert "![Culprit chain ending at" in md
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import functools
 import multiprocessing
+import os
 import re
 import shutil
 import tempfile
@@ -38,18 +39,38 @@ def _render(job: tuple[str, str, str]) -> dict:
     return render_report(bundle, out, lang=lang, formats=("html", "md"))
 
 
+def _cjk_font() -> None:
+    """Chinese figures need a CJK font: install Noto CJK when root and fontconfig knows none."""
+    import subprocess
+
+    from tests.sysdeps import apt_install
+
+    has = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True) if shutil.which("fc-list") else None
+    if has is not None and not has.stdout.strip():
+        apt_install("fonts-noto-cjk")
+
+
 @functools.cache
 def rendered() -> dict[tuple[str, str], dict]:
-    """``{(sample, lang): render_report(...) result}`` for every sample in English and seed 000
-    in Chinese, rendered once per process into a temporary folder."""
+    """``{(sample, lang): render_report(...) result}`` for every sample in English and Chinese,
+    rendered once per process into a temporary folder, two at a time, by workers that start
+    from an empty matplotlib cache (``MPLCONFIGDIR``): a font installed after matplotlib first
+    ran must still be found."""
     out = Path(tempfile.mkdtemp(prefix="nettrace-reports-"))
     atexit.register(shutil.rmtree, out, True)
-    jobs = [(name, "en") for name in sample_names()]
-    if SAMPLE_000 in sample_names():
-        jobs.insert(1, (SAMPLE_000, "zh"))
-    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
-        results = pool.map(_render, [(str(SAMPLES / f"{n}.tar.gz"), str(out / n), lang) for n, lang in jobs])
-        return dict(zip(jobs, results))
+    _cjk_font()
+    jobs = [(name, lang) for name in sample_names() for lang in ("en", "zh")]
+    old = os.environ.get("MPLCONFIGDIR")
+    os.environ["MPLCONFIGDIR"] = str(out / "mplconfig")     # inherited by the spawned workers
+    try:
+        with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
+            results = pool.map(_render, [(str(SAMPLES / f"{n}.tar.gz"), str(out / n), lang) for n, lang in jobs])
+            return dict(zip(jobs, results))
+    finally:
+        if old is None:
+            os.environ.pop("MPLCONFIGDIR", None)
+        else:
+            os.environ["MPLCONFIGDIR"] = old
 
 
 @pytest.fixture(scope="module")
@@ -200,3 +221,58 @@ def test_every_sample_renders_without_placeholders():
         assert not re.search(r"\{[a-z_]+\}", md), (name, lang)             # no unfilled catalog field
         assert "`?`" not in md and "`pid `" not in md and "nan" not in md.split(), (name, lang)
         assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\t", md), (name, lang)
+
+
+def _streams(result: dict) -> str:
+    nb = nbformat.read(result["ipynb"], as_version=4)
+    return "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+                   if o.get("output_type") == "stream")
+
+
+def test_every_zh_report_has_chinese_figures_and_no_missing_glyph():
+    """From a fresh font cache (the workers' MPLCONFIGDIR): no figure falls back to English and
+    matplotlib warns of no missing glyph."""
+    from nettrace.report.figures import font_for
+
+    if not sample_names():
+        pytest.skip("no samples (run `make samples`)")
+    if font_for("zh") is None:
+        pytest.skip("no CJK font installed (fonts-noto-cjk) and not root to install it")
+    for (name, lang), r in rendered().items():
+        assert "missing from font" not in _streams(r), (name, lang)
+        figs = [b for b in _blocks(r) if b["type"] == "figure"]
+        assert figs and all(b.get("font") == font_for(lang) for b in figs), (name, lang, [b.get("font") for b in figs])
+        assert not any("fonts-noto-cjk" in doc.plain(b["caption"]) for b in figs), (name, lang)
+
+
+def test_zh_figures_from_a_fresh_font_cache_have_no_missing_glyphs(tmp_path):
+    """The three zh figures of seed 000 drawn in a new process with an empty MPLCONFIGDIR, every
+    missing-glyph warning an error; their text is Chinese, drawn with the CJK font."""
+    import subprocess
+    import sys
+
+    if SAMPLE_000 not in sample_names():
+        pytest.skip("data/samples/000-zerotier-loopback-default.tar.gz missing (run `make samples`)")
+    _cjk_font()
+    code = (
+        "import re, sys, warnings\n"
+        "warnings.filterwarnings('error', message='.*missing from font')\n"
+        "from nettrace.report import explore, figures, story\n"
+        "if figures.font_for('zh') is None: sys.exit(77)\n"
+        "s = story.open_story(sys.argv[1], lang='zh')\n"
+        "figs = [figures.routes_diff_figure(s.bundle.frames['routes'], 'zh'), explore.connectivity(s.bundle, 'zh'),\n"
+        "        figures.draw_chain(s.G, s.chain, 'zh')]\n"
+        "for f in figs:\n"
+        "    f.png()\n"
+        "    texts = [t for ax in f.axes for t in list(ax.texts) + [ax.xaxis.label]\n"
+        "             + (list(ax.get_legend().get_texts()) if ax.get_legend() else [])]\n"
+        "    zh = [t for t in texts if re.search('[\\u4e00-\\u9fff]', t.get_text())]\n"
+        "    assert zh, [t.get_text() for t in texts]\n"
+        "    assert all(figures.font_for('zh') in t.get_fontfamily() for t in zh), zh[0].get_fontfamily()\n"
+        "print('ok', len(figs))\n")
+    env = dict(os.environ, MPLCONFIGDIR=str(tmp_path / "mpl"))
+    r = subprocess.run([sys.executable, "-c", code, str(SAMPLES / f"{SAMPLE_000}.tar.gz")], capture_output=True,
+                       text=True, timeout=300, env=env)
+    if r.returncode == 77:
+        pytest.skip("no CJK font installed (fonts-noto-cjk) and not root to install it")
+    assert r.returncode == 0 and "ok 3" in r.stdout, r.stderr[-1500:]

@@ -17,6 +17,12 @@ def add_arguments(p) -> None:
     p.add_argument("--incident-start", default=None, metavar="UTC", help="only events from this UTC time")
     p.add_argument("--incident-end", default=None, metavar="UTC", help="only events up to this UTC time")
     p.add_argument("--redact", action="store_true", help="replace the host and user names in the text")
+    p.add_argument("--post", action="store_true",
+                   help="lay out DIR as a Jekyll/Chirpy site fragment: _posts/YYYY-MM-DD-<slug>.md and its "
+                        "figures under assets/img/nettrace/<slug>/ (copy DIR over the blog's root)")
+    p.add_argument("--asset-url", default=None, metavar="URL",
+                   help="with --post: where the figures are served from (default: /assets/img/nettrace)")
+    p.add_argument("--force", action="store_true", help="replace a postmortem already in DIR")
     p.add_argument("--kernel", action="store_true",
                    help="run the notebook on a separate Jupyter kernel, as JupyterLab would (slower; "
                         "default: in this process)")
@@ -31,8 +37,8 @@ def run(args) -> int:
     result = render_report(args.bundle, out, lang=args.lang, formats=args.format, title=args.title,
                            author=args.author, incident_start=args.incident_start,
                            incident_end=args.incident_end, redact=args.redact,
-                           kernel=args.kernel)
-    for key in ("ipynb", "md", "html"):  # the page to open comes last (``make demo``)
+                           kernel=args.kernel, post=args.post, asset_url=args.asset_url, force=args.force)
+    for key in ("ipynb", "post", "md", "html"):  # the page to open comes last (``make demo``)
         if key in result:
             print(result[key])
     return 0

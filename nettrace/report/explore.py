@@ -42,9 +42,25 @@ def resolve(path) -> Path:
     return p
 
 
+_LOADED: dict = {}  # the last bundle loaded, by path and modification time
+
+
 def load(path):
-    """``nettrace.load`` of :func:`resolve` (*path*)."""
-    return nettrace.load(resolve(path))
+    """``nettrace.load`` of :func:`resolve` (*path*); the last bundle is kept, so the report's
+    checks and its notebook (run in the same process) load it once."""
+    p = resolve(path).resolve()
+    try:
+        st = p.stat()
+        key = (str(p), st.st_mtime_ns, st.st_size)
+    except OSError:
+        key = None
+    if key is not None and key in _LOADED:
+        return _LOADED[key]
+    bundle = nettrace.load(p)
+    if key is not None:
+        _LOADED.clear()
+        _LOADED[key] = bundle
+    return bundle
 
 
 def overview(bundle) -> pd.DataFrame:

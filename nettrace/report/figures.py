@@ -121,6 +121,8 @@ class Chart(Figure):
 
     def __init__(self, *args, rc: dict | None = None, **kwargs):
         self._nettrace_rc = dict(rc or {})
+        #: the font the figure's own text is drawn with (its first family)
+        self.font = (self._nettrace_rc.get("font.family") or [None])[0]
         with matplotlib.rc_context(self._nettrace_rc):
             super().__init__(*args, **kwargs)
 

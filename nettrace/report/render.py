@@ -16,7 +16,6 @@ Markdown post.
 """
 from __future__ import annotations
 
-import base64
 import html
 import json
 import os
@@ -28,8 +27,7 @@ from typing import Callable, Iterable
 
 from nettrace.report import doc
 
-__all__ = ["render_report", "notebook_path", "collect_blocks", "html_page", "markdown_post",
-           "HereKernelManager", "execute"]
+__all__ = ["render_report", "notebook_path", "collect_blocks", "html_page", "HereKernelManager", "execute"]
 
 MIME = "application/vnd.nettrace.doc+json"
 STEPS = 5
@@ -140,38 +138,6 @@ def html_page(blocks: list[dict], lang: str = "en", footer: str = "") -> str:
         f'<main class="post">\n{body}\n<footer>{html.escape(footer)}</footer>\n</main>\n</body>\n</html>\n')
 
 
-def _yaml(value) -> str:
-    if isinstance(value, list):
-        return "[" + ", ".join(json.dumps(str(v), ensure_ascii=False) for v in value) + "]"
-    return json.dumps(str(value), ensure_ascii=False)
-
-
-def markdown_post(blocks: list[dict], out_dir: Path, stem: str) -> tuple[str, list[Path]]:
-    """The Markdown post (Jekyll front matter like seed 000) and the figure files it links."""
-    meta = next((b["front_matter"] for b in blocks if b["type"] == "meta"), {})
-    written: list[Path] = []
-
-    def figure_path(b: dict) -> str:
-        name = f"{stem}-{b['name']}.png"
-        path = out_dir / name
-        path.write_bytes(base64.b64decode(b["png"]))
-        written.append(path)
-        return name
-
-    body = doc.to_markdown([b for b in blocks if not (b["type"] == "h" and b.get("level") == 1)],
-                           figure_path)
-    chain = next((b for b in blocks if b["type"] == "figure" and b["name"] == "culprit-chain"), None)
-    lines = ["---"]
-    for key in ("title", "description", "author", "date", "categories", "tags"):
-        if meta.get(key) not in (None, "", []):
-            lines.append(f"{key}: {_yaml(meta[key])}")
-    if chain is not None:
-        lines += ["image:", f"  path: {_yaml(f'{stem}-culprit-chain.png')}",
-                  f"  alt: {_yaml(chain.get('alt', ''))}"]
-    lines.append("---")
-    return "\n".join(lines) + "\n\n" + body + "\n", written
-
-
 def _progress(enabled: bool) -> Callable[[int, str], None]:
     def say(step: int, msg: str) -> None:
         if enabled:
@@ -182,74 +148,128 @@ def _progress(enabled: bool) -> Callable[[int, str], None]:
 def render_report(bundle_path, out_dir, lang: str = "en", formats: Iterable[str] = ("html", "md"),
                   title: str | None = None, author: str | None = None, incident_start=None,
                   incident_end=None, redact: bool = False, progress: bool | None = None,
-                  kernel: bool = False) -> dict:
+                  kernel: bool = False, post: bool = False, asset_url: str | None = None,
+                  force: bool = False, warn: Callable[[str], None] | None = None) -> dict:
     """Render the postmortem of *bundle_path* into *out_dir*.
 
     The notebook runs in this process (:mod:`nettrace.report.engine`); ``kernel=True`` runs it on
     a Jupyter kernel started from this interpreter instead, as JupyterLab would.
 
-    Returns ``{"ipynb": Path, "html": Path, "md": Path, "figures": [Path, …]}`` (only the formats
-    asked for). Raises :class:`nettrace.errors.NettraceError` with one line for an unreadable bundle,
-    an unknown language or format, or a notebook that fails.
-    """
-    import tarfile
+    Default layout: ``{stem}.html``, ``{stem}.md`` with ``{stem}-<figure>.png`` beside it and the
+    executed ``{stem}.ipynb`` (``stem`` is ``postmortem`` or ``postmortem.zh``). ``post=True``
+    lays out a Jekyll site fragment instead (:mod:`nettrace.report.post`): ``_posts/DATE-SLUG.md``
+    and its figures under ``assets/img/nettrace/SLUG/`` (or *asset_url*).
 
+    Returns ``{"ipynb", "html", "md" | "post", "figures": [...]}`` (the paths written). Every
+    problem is a :class:`nettrace.errors.NettraceError` with one line; bundle, parameter and
+    output-folder problems are raised before the notebook starts, and nothing is left half
+    written: files are moved into *out_dir* only once all of them exist. A folder that already
+    holds this postmortem is refused unless *force*. *warn* (default: stderr) hears one line when
+    no font covers the language's figure text.
+    """
+    import shutil
+    import tempfile
+
+    import nettrace
     from nettrace import __version__
     from nettrace.errors import NettraceError
-    from nettrace.i18n import LANGS, t
+    from nettrace.i18n import t
+    from nettrace.report import checks
+    from nettrace.report import post as posts
 
-    formats = [f.strip() for f in (formats.split(",") if isinstance(formats, str) else formats) if f.strip()]
-    if lang not in LANGS:
-        raise NettraceError(f"unknown language {lang!r}; choose one of {', '.join(LANGS)}")
-    bad = [f for f in formats if f not in ("html", "md")]
-    if bad:
-        raise NettraceError(f"unknown format {bad[0]!r}; choose html, md or both (html,md)")
+    lang = checks.language(lang)
+    formats = ["md"] if post else checks.formats(formats)
     say = _progress(sys.stderr.isatty() if progress is None else progress)
-    bundle_path = Path(bundle_path).expanduser().resolve()
     say(1, t("report.progress.check", lang))
-    if not bundle_path.exists():
-        raise NettraceError(f"{bundle_path}: no such bundle")
-    if bundle_path.is_file():
-        try:
-            ok = tarfile.is_tarfile(bundle_path)
-        except OSError as exc:
-            raise NettraceError(f"{bundle_path}: cannot read: {exc.strerror or exc}") from None
-        if not ok:
-            raise NettraceError(f"{bundle_path}: not a bundle (expected a .tar.gz or a folder)")
-    elif not os.access(bundle_path, os.R_OK | os.X_OK):
-        raise NettraceError(f"{bundle_path}: cannot read the folder")
-    out_dir = Path(out_dir).expanduser().resolve()
-    out_dir.mkdir(parents=True, exist_ok=True)
+    start, end = checks.window(incident_start, incident_end)
+    bundle = checks.bundle(bundle_path)
+    bundle_path = Path(bundle.path).resolve()
     stem = "postmortem" if lang == "en" else f"postmortem.{lang}"
-    executed = out_dir / f"{stem}.ipynb"
-    params = {"bundle": str(bundle_path), "title": title or "", "author": author or "", "lang": lang,
-              "incident_start": incident_start or "", "incident_end": incident_end or "",
-              "redact": bool(redact), "output_dir": str(out_dir)}
-    say(2, t("report.progress.execute", lang))
+    if post:
+        from nettrace.report.story import Story
+
+        slug = posts.post_slug(nettrace.findings_of(bundle), str(bundle.manifest.get("host") or ""), lang)
+        date = Story(bundle=bundle, lang=lang).when(bundle.manifest.get("ended_at") or
+                                                     bundle.manifest.get("started_at")) or "1970-01-01"
+        asset_url, asset_dir = posts.asset_base(asset_url, slug)
+        will = [posts.post_name(date, slug)]
+    else:
+        will = [f"{stem}.ipynb"] + [f"{stem}.{f}" for f in formats]
+    out_dir, created = checks.output_folder(out_dir, will, force)
+    hint = checks.font_warning(lang)
+    if hint:
+        (warn or (lambda m: print(f"warning: {m}", file=sys.stderr, flush=True)))(hint)
+    staging = Path(tempfile.mkdtemp(prefix=".nettrace-report-", dir=out_dir))
+    try:
+        executed = staging / f"{stem}.ipynb"
+        params = {"bundle": str(bundle_path), "title": title or "", "author": author or "", "lang": lang,
+                  "incident_start": start, "incident_end": end, "redact": bool(redact),
+                  "output_dir": str(out_dir)}
+        say(2, t("report.progress.execute", lang))
+        nb = _run(executed, params, staging, kernel)
+        blocks = collect_blocks(nb)
+        files: dict[str, bytes] = {}
+        result: dict = {}
+        if not post:
+            files[f"{stem}.ipynb"] = executed.read_bytes()
+            result["ipynb"] = out_dir / f"{stem}.ipynb"
+        if "html" in formats:
+            say(3, t("report.progress.html", lang))
+            footer = t("report.page.generated", lang, version=__version__,
+                       bundle=bundle_path.name.removesuffix(".tar.gz"))
+            files[f"{stem}.html"] = html_page(blocks, lang, footer).encode("utf-8")
+            result["html"] = out_dir / f"{stem}.html"
+        if "md" in formats:
+            say(4, t("report.progress.md", lang))
+            if post:
+                text_, figs = posts.markdown_post(blocks, lambda name: f"{asset_url}{name}.png", asset_url)
+                names = {name: f"{asset_dir}{name}.png" for name in figs}
+                md_name = posts.post_name(date, slug)
+                result["post"] = out_dir / md_name
+            else:
+                text_, figs = posts.markdown_post(blocks, lambda name: f"{stem}-{name}.png")
+                names = {name: f"{stem}-{name}.png" for name in figs}
+                md_name = f"{stem}.md"
+                result["md"] = out_dir / md_name
+            files[md_name] = text_.encode("utf-8")
+            files.update({names[n]: data for n, data in figs.items()})
+            result["figures"] = [out_dir / names[n] for n in figs]
+        _commit(files, staging, out_dir)
+    except BaseException:
+        if created:
+            shutil.rmtree(out_dir, ignore_errors=True)
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    say(5, t("report.progress.done", lang))
+    return result
+
+
+def _run(executed: Path, params: dict, cwd: Path, kernel: bool):
+    """Execute the postmortem notebook; a failing cell is one line naming the cell and what to do."""
+    from nettrace.errors import NettraceError
+
     try:
         from papermill.exceptions import PapermillExecutionError
     except ImportError:  # pragma: no cover
         PapermillExecutionError = RuntimeError  # noqa: N806
     try:
-        nb = execute(notebook_path(), executed, params, cwd=out_dir, kernel=kernel)
+        return execute(notebook_path(), executed, params, cwd=cwd, kernel=kernel)
     except PapermillExecutionError as exc:
-        raise NettraceError(f"{bundle_path.name}: {exc.ename}: {str(exc.evalue).splitlines()[0] if exc.evalue else ''}"
+        first = str(getattr(exc, "evalue", "") or exc).strip().splitlines()[:1] or ["no message"]
+        cell = getattr(exc, "exec_count", None)
+        raise NettraceError(f"the postmortem notebook failed{f' in cell {cell}' if cell else ''}: {first[0]}; "
+                            f"check the bundle with `nettrace verify` and report the bug if it is intact"
                             ) from None
-    blocks = collect_blocks(nb)
-    bundle_name = bundle_path.name.removesuffix(".tar.gz")
-    result: dict = {"ipynb": executed}
-    if "html" in formats:
-        say(3, t("report.progress.html", lang))
-        path = out_dir / f"{stem}.html"
-        footer = t("report.page.generated", lang, version=__version__, bundle=bundle_name)
-        path.write_text(html_page(blocks, lang, footer), encoding="utf-8")
-        result["html"] = path
-    if "md" in formats:
-        say(4, t("report.progress.md", lang))
-        text_, figs = markdown_post(blocks, out_dir, stem)
-        path = out_dir / f"{stem}.md"
-        path.write_text(text_, encoding="utf-8")
-        result["md"] = path
-        result["figures"] = figs
-    say(5, t("report.progress.done", lang))
-    return result
+
+
+def _commit(files: dict[str, bytes], staging: Path, out_dir: Path) -> None:
+    """Write every file into *staging*, then move them into *out_dir* (all or nothing so far)."""
+    for rel, data in files.items():
+        path = staging / "out" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    for rel in files:
+        dest = out_dir / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staging / "out" / rel, dest)

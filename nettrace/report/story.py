@@ -223,8 +223,12 @@ class Story:
     def fig(self, name: str, figure, alt: str, caption: list) -> dict:
         from nettrace.report.figures import png_base64
 
+        from nettrace.report.figures import missing_font
+
+        if missing_font(self.lang):  # the labels fell back to English: say so under the figure
+            caption = doc._merge(list(caption) + [text(self.t("figure.font_missing"))])
         return {"type": "figure", "name": name, "png": png_base64(figure), "alt": self.r(alt),
-                "caption": caption}
+                "caption": caption, "font": getattr(figure, "font", None)}
 
 
 def _chain_from(G, nodes: list[str]):
@@ -252,6 +256,14 @@ def _window(df: pd.DataFrame, start, end) -> pd.DataFrame:
     return df[keep]
 
 
+def main_finding(findings) -> Any:
+    """The finding the postmortem is about: the first critical/warning one with a culprit, else
+    the first critical/warning one, else None (a healthy capture). Findings come most severe
+    first, so the title, TL;DR, steps and fix all follow the same one."""
+    problems = [f for f in findings if f.severity in ("critical", "warning")]
+    return next((f for f in problems if f.culprit is not None), problems[0] if problems else None)
+
+
 def open_story(bundle, lang: str = "en", title: str | None = None, author: str | None = None,
                incident_start=None, incident_end=None, redact: bool = False) -> Story:
     """Load what the story needs from *bundle* (a path or a loaded bundle) once."""
@@ -270,7 +282,7 @@ def open_story(bundle, lang: str = "en", title: str | None = None, author: str |
               redact=bool(redact))
     s.findings = list(nettrace.findings_of(bundle))
     s.problems = [f for f in s.findings if f.severity in ("critical", "warning")]
-    s.main = next((f for f in s.problems if f.culprit is not None), s.problems[0] if s.problems else None)
+    s.main = main_finding(s.findings)
     try:
         s.G = nettrace.graph_of(bundle)
     except Exception:  # noqa: BLE001 - the story still tells what the frames show
