@@ -46,3 +46,24 @@ def seed_text(prefix: str) -> str:
 @pytest.fixture
 def corpus():
     return corpus_text
+
+
+@pytest.fixture(scope="session")
+def diff_bundles(tmp_path_factory):
+    """The scenario pairs of ``nettrace diff`` (tests/test_diff*.py), captured once per session on the
+    fake Mac, in parallel; the bases are the committed samples. name -> loaded bundle."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import nettrace
+    from tests.diffkit import capture_overlay, capture_scenario
+
+    work = tmp_path_factory.mktemp("diff")
+    with ThreadPoolExecutor(3) as pool:
+        jobs = {"zerotier_removed": pool.submit(capture_overlay, "diff-000-zerotier-removed", work),
+                "openconnect_connected": pool.submit(capture_overlay, "diff-004-openconnect-connected", work),
+                "healthy_again": pool.submit(capture_scenario, SCENARIOS / "healthy-wifi-only", work / "healthy")}
+        paths = {k: f.result() for k, f in jobs.items()}
+    paths.update(zerotier=SAMPLES / "000-zerotier-loopback-default.tar.gz",
+                 openconnect_after=SAMPLES / "004-openconnect-residue.tar.gz",
+                 healthy=SAMPLES / "healthy-wifi-only.tar.gz")
+    return {k: nettrace.load(p) for k, p in paths.items()}

@@ -63,6 +63,7 @@ SUBCOMMANDS = {
     "explain": "nettrace.cli.explain",
     "analyze": "nettrace.cli.analyze",
     "report": "nettrace.cli.report",
+    "diff": "nettrace.cli.diff",
 }
 
 

@@ -46,5 +46,6 @@ Examples
 from __future__ import annotations
 
 from nettrace.diff.compare import AREAS, CHANGE_COLUMNS, Diff, diff
+from nettrace.diff.render import as_json, as_text, sentence
 
-__all__ = ["diff", "Diff", "AREAS", "CHANGE_COLUMNS"]
+__all__ = ["diff", "Diff", "AREAS", "CHANGE_COLUMNS", "as_text", "as_json", "sentence"]

@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from nettrace import products
+from nettrace.facts import APPLE_KINDS, KINDS
 
 __all__ = ["diff", "Diff", "Side", "AREAS", "CHANGE_COLUMNS"]
 
+
 AREAS = ("internet_route", "routes", "interfaces", "processes", "system_extensions", "launchd_jobs", "dns", "proxy",
          "pf", "findings", "reachability")
-CHANGE_COLUMNS = ["area", "change", "subject", "field", "before", "after", "product", "minor",
+CHANGE_COLUMNS = ["area", "change", "subject", "field", "before", "after", "product", "roles", "minor",
                   "before_file", "before_line", "before_text", "after_file", "after_line", "after_text"]
 # changes that are not a difference (kept so a reader sees what held)
 SAME = ("unchanged",)
@@ -21,6 +23,8 @@ SAME = ("unchanged",)
 PF_RULE_SECTIONS = ("filter", "translation", "dummynet")
 # launchd labels of apps carry per-launch numbers: application.com.zerotier.ZeroTier-One.16221285.19069383
 _APP_LABEL = re.compile(r"^(application\..+?)(?:\.\d+)+$")
+# frames a Mac always has rows in: one side empty means its member was unreadable, not "all removed"
+NEVER_EMPTY = ("routes", "interfaces", "processes", "launchd_jobs", "dns_resolvers")
 # ping loss at the end of one capture: the stream's last N replies/timeouts per target (ping -c 3)
 TAIL_PINGS = 3
 
@@ -109,6 +113,10 @@ class Side:
                                 warnings=b.warnings.copy(), integrity=b.integrity, _members=b._members)
         return self._view
 
+    def facts(self):
+        """The facts layer of this side (:mod:`nettrace.facts`), computed once."""
+        return self.view().facts()
+
     def cite(self, row) -> tuple[str | None, int | None, str | None]:
         """(file, line, text) of a frame row."""
         if row is None:
@@ -147,8 +155,8 @@ def _boot_time(side: Side) -> str | None:
 @dataclass
 class Diff:
     """What changed: one frame per area (columns :data:`CHANGE_COLUMNS`), the warnings met on the
-    way (``(message key, params)`` pairs, rendered per language by :mod:`nettrace.diff.render`)
-    and the findings of each side."""
+    way (``(message key, params)`` pairs, rendered per language by :mod:`nettrace.diff.render`),
+    the findings of both sides paired as in the ``findings`` frame, and each side's routing table."""
 
     mode: str  # "bundles" (BEFORE vs AFTER) | "snapshots" (start vs end of one bundle)
     before: dict
@@ -156,8 +164,7 @@ class Diff:
     frames: dict[str, pd.DataFrame]
     warnings: list[tuple[str, dict]] = field(default_factory=list)
     compared: tuple[str, ...] = ()
-    findings_before: list = field(default_factory=list)
-    findings_after: list = field(default_factory=list)
+    finding_pairs: list = field(default_factory=list)  # (before, after) Finding or None, one per findings row
     routes_before: pd.DataFrame | None = None
     routes_after: pd.DataFrame | None = None
 
@@ -218,11 +225,11 @@ class _Compare:
             self.warnings.append((key, params))
 
     def row(self, area, change, subject, field=None, before=None, after=None, brow=None, arow=None,
-            product=None, minor=False) -> dict:
+            product=None, minor=False, roles=None) -> dict:
         bf, bl, bt = self.b.cite(brow)
         af, al, at = self.a.cite(arow)
         return {"area": area, "change": change, "subject": subject, "field": field, "before": _s(before),
-                "after": _s(after), "product": product, "minor": bool(minor), "before_file": bf, "before_line": bl,
+                "after": _s(after), "product": product, "roles": roles, "minor": bool(minor), "before_file": bf, "before_line": bl,
                 "before_text": bt, "after_file": af, "after_line": al, "after_text": at}
 
     def pair(self, area: str, frame: str, name: str):
@@ -243,8 +250,14 @@ class _Compare:
                 self.warn("diff.warn.unreadable", area=area, side=role, bundle=side.name, member=m,
                           why=str(bad["message"].iloc[0]))
                 return None
+        rb, ra = self.b.rows(frame, mb), self.a.rows(frame, ma)
+        if frame in NEVER_EMPTY and (rb.empty != ra.empty):
+            side, m, role = (self.b, mb, "before") if rb.empty else (self.a, ma, "after")
+            self.warn("diff.warn.unreadable", area=area, side=role, bundle=side.name, member=m,
+                      why="no rows could be read")
+            return None
         self.compared.append(area)
-        return self.b.rows(frame, mb), self.a.rows(frame, ma)
+        return rb, ra
 
     # ----------------------------------------------------------------- checks of the pair
 
@@ -280,7 +293,7 @@ class _Compare:
             return []
         out = []
         for family in ("inet", "inet6"):
-            rb, ra = _internet(self.b, pair[0], family), _internet(self.a, pair[1], family)
+            rb, ra = _internet(self.b, family), _internet(self.a, family)
             if rb is None and ra is None:
                 continue
             db, da = _route_words(rb), _route_words(ra)
@@ -340,11 +353,13 @@ class _Compare:
             name = key[0]
             rb, ra = ib.get(key), ia.get(key)
             if ra is None:
-                out.append(self.row("interfaces", "vanished", name, None, _if_words(rb, addr_b.get(name, {})), None,
+                out.append(self.row("interfaces", "vanished", name, None,
+                                    _if_words(rb, addr_b.get(name, {}), _kind(self.b, name)), None,
                                     rb, None, product=_owner_product(own_b.get(name))))
                 continue
             if rb is None:
-                out.append(self.row("interfaces", "appeared", name, None, None, _if_words(ra, addr_a.get(name, {})),
+                out.append(self.row("interfaces", "appeared", name, None, None,
+                                    _if_words(ra, addr_a.get(name, {}), _kind(self.a, name)),
                                     None, ra, product=_owner_product(own_a.get(name))))
                 continue
             for fld, get in (("status", lambda r: r.get("status")),
@@ -354,11 +369,19 @@ class _Compare:
                 if vb != va:
                     out.append(self.row("interfaces", "changed", name, fld, vb, va, rb, ra))
             ab, aa = addr_b.get(name, {}), addr_a.get(name, {})
-            for addr in list(ab) + [x for x in aa if x not in ab]:
-                if addr not in aa:
-                    out.append(self.row("interfaces", "changed", name, "address", addr, None, ab[addr], ra))
-                elif addr not in ab:
-                    out.append(self.row("interfaces", "changed", name, "address", None, addr, rb, aa[addr]))
+            gone = [x for x in ab if x not in aa]
+            new = [x for x in aa if x not in ab]
+            for fam in ("inet", "inet6"):  # one address replaced by another: one change
+                g = [x for x in gone if ab[x].get("family") == fam]
+                n = [x for x in new if aa[x].get("family") == fam]
+                if len(g) == 1 and len(n) == 1:
+                    out.append(self.row("interfaces", "changed", name, "address", g[0], n[0], ab[g[0]], aa[n[0]]))
+                    gone.remove(g[0])
+                    new.remove(n[0])
+            for addr in gone:
+                out.append(self.row("interfaces", "changed", name, "address", addr, None, ab[addr], ra))
+            for addr in new:
+                out.append(self.row("interfaces", "changed", name, "address", None, addr, rb, aa[addr]))
             ob, oa = own_b.get(name), own_a.get(name)
             if _owner_key(ob) != _owner_key(oa) and (ob or oa):
                 out.append(self.row("interfaces", "changed", name, "owner", _owner_words(ob), _owner_words(oa),
@@ -370,42 +393,30 @@ class _Compare:
         pair = self.pair("processes", "processes", "ps")
         if pair is None:
             return []
-        roles: dict[str, dict] = {}  # executable -> {"roles": set, "row_b", "row_a"}
+        roles: dict[str, set] = {}  # executable -> its roles on either side
         for side, ps in ((self.b, pair[0]), (self.a, pair[1])):
-            todo = _relevant_pids(side)
-            while todo:
-                pid, role = todo.pop(0)
+            for pid, role in _relevant_pids(side):
                 hit = ps[ps["pid"] == pid]
-                if hit.empty:
-                    continue
-                exe = _exe(hit.iloc[0])
-                if exe in roles and role in roles[exe]:
-                    continue
-                roles.setdefault(exe, set()).add(role)
-                # the owner's parents up to launchd, unless they are macOS's own (sudo, launchd)
-                ppid = hit.iloc[0]["ppid"]
-                if role.startswith("holds") and not _na(ppid) and int(ppid) > 1:
-                    parent = ps[ps["pid"] == ppid]
-                    if len(parent) and not products.match(_exe(parent.iloc[0])).is_system:
-                        todo.append((int(ppid), f"parent of {_s(hit.iloc[0]['name'])}"))
+                if len(hit):
+                    roles.setdefault(_exe(hit.iloc[0]), set()).add(role)
         out = []
         reboot = self.rebooted()
         for exe, rs in roles.items():
             rb, ra = _find_exe(pair[0], exe), _find_exe(pair[1], exe)
             name = _s((ra if ra is not None else rb).get("name")) or exe
             product = products.match(exe).name
-            role = ", ".join(sorted(rs))
+            roles_s = ";".join(sorted(rs))
             if rb is not None and ra is not None:
                 if not reboot and rb.get("pid") != ra.get("pid"):
                     out.append(self.row("processes", "restarted", name, "pid", rb.get("pid"), ra.get("pid"), rb, ra,
-                                        product=product))
+                                        product=product, roles=roles_s))
                 continue
             if ra is not None:
-                out.append(self.row("processes", "started", name, "role", None, f"pid {ra.get('pid')}; {role}",
-                                    None, ra, product=product))
+                out.append(self.row("processes", "started", name, "pid", None, ra.get("pid"), None, ra,
+                                    product=product, roles=roles_s))
             else:
-                out.append(self.row("processes", "stopped", name, "role", f"pid {rb.get('pid')}; {role}", None,
-                                    rb, None, product=product))
+                out.append(self.row("processes", "stopped", name, "pid", rb.get("pid"), None, rb, None,
+                                    product=product, roles=roles_s))
         return out
 
     def system_extensions(self) -> list[dict]:
@@ -478,18 +489,26 @@ class _Compare:
                                             product=product(ra)))
         return out
 
-    def findings(self, fb: list, fa: list) -> list[dict]:
+    def findings(self, fb: list, fa: list) -> tuple[list[dict], list[tuple]]:
+        """new / resolved / unchanged: the same rule and title, else the same rule (its details
+        moved: still there)."""
+        left_b, left_a, pairs = list(fb), list(fa), []
+        for same in (lambda x, y: x.id == y.id and x.title("en") == y.title("en"), lambda x, y: x.id == y.id):
+            for f_b in list(left_b):
+                hit = next((f_a for f_a in left_a if same(f_b, f_a)), None)
+                if hit is not None:
+                    pairs.append((f_b, hit))
+                    left_b.remove(f_b)
+                    left_a.remove(hit)
+        pairs += [(f, None) for f in left_b] + [(None, f) for f in left_a]
+        order = {id(f): i for i, f in enumerate(fb + fa)}
+        pairs.sort(key=lambda p: order[id(p[0] if p[0] is not None else p[1])])
         out = []
-        kb = {(f.id, f.title("en")): f for f in fb}
-        ka = {(f.id, f.title("en")): f for f in fa}
-        for key in list(kb) + [k for k in ka if k not in kb]:
-            f_b, f_a = kb.get(key), ka.get(key)
+        for f_b, f_a in pairs:
             change = "resolved" if f_a is None else "new" if f_b is None else "unchanged"
-            ev_b = _finding_row(f_b)
-            ev_a = _finding_row(f_a)
-            out.append(self.row("findings", change, key[0], "severity", f_b.severity if f_b else None,
-                                f_a.severity if f_a else None, ev_b, ev_a))
-        return out
+            out.append(self.row("findings", change, (f_a or f_b).id, "severity", f_b.severity if f_b else None,
+                                f_a.severity if f_a else None, _finding_row(f_b), _finding_row(f_a)))
+        return out, pairs
 
     def reachability(self) -> list[dict]:
         lb, la = _loss(self.b, self.mode), _loss(self.a, self.mode)
@@ -510,19 +529,9 @@ class _Compare:
 # --------------------------------------------------------------------------- helpers: routes
 
 
-def _internet(side: Side, routes: pd.DataFrame, family: str):
-    """The row of *routes* that Internet traffic of *family* takes on *side*."""
-    from nettrace.rules.dns import route_for
-
-    rows = routes[routes["family"] == family] if len(routes) else routes
-    if rows.empty:
-        return None
-    probes = ("1.1.1.1", "8.8.8.8", "223.5.5.5") if family == "inet" else ("2606:4700:4700::1111",)
-    for ip in probes:
-        r = route_for(rows, ip)
-        if r is not None:
-            return r.to_dict()
-    return None
+def _internet(side: Side, family: str):
+    """The route Internet traffic of *family* takes on *side* (the facts layer's answer)."""
+    return side.facts().internet.get(family)
 
 
 def _route_groups(df: pd.DataFrame) -> dict[tuple, list[dict]]:
@@ -616,8 +625,8 @@ def _addresses(side: Side, member: str | None) -> dict[str, dict[str, dict]]:
     return out
 
 
-def _if_words(r: dict, addrs: dict) -> str:
-    bits = [_s(r.get("kind")) or ""]
+def _if_words(r: dict, addrs: dict, kind: str | None = None) -> str:
+    bits = [kind or _s(r.get("kind")) or ""]
     if _s(r.get("peer")):
         bits.append(f"peer {r['peer']}")
     bits += list(addrs)[:3]
@@ -625,28 +634,23 @@ def _if_words(r: dict, addrs: dict) -> str:
 
 
 def _owners(side: Side) -> dict[str, dict]:
-    """interface -> {"pid", "name", "executable", "row"}: the process holding it (lsof ndrv /
-    utun control socket), or holding its feth peer."""
+    """interface -> {"pid", "name", "executable", "product", "row"}: who holds it, from the facts
+    layer (holder, or its feth peer's holder); ``row`` is the lsof line that shows it."""
+    facts = side.facts()
     m = side.member("lsof")
-    if m is None:
-        return {}
-    of = side.rows("open_files", m)
-    ps_m = side.member("ps")
-    ps = side.rows("processes", ps_m) if ps_m else pd.DataFrame()
-    held: dict[str, dict] = {}
-    if len(of) and "interface" in of:
-        for r in of[of["interface"].notna()].to_dict("records"):
-            proc = ps[ps["pid"] == r["pid"]] if len(ps) else ps
-            exe = _exe(proc.iloc[0]) if len(proc) else _s(r.get("command"))
-            held.setdefault(str(r["interface"]), {"pid": r["pid"], "name": _s(r.get("command")), "executable": exe,
-                                                   "row": r})
-    im = side.member("ifconfig")
-    if im:
-        for r in side.rows("interfaces", im).to_dict("records"):
-            peer = _s(r.get("peer"))
-            if peer and peer in held and str(r["name"]) not in held:
-                held[str(r["name"])] = held[peer]
-    return held
+    of = side.rows("open_files", m) if m else pd.DataFrame()
+    out: dict[str, dict] = {}
+    for i in facts.interfaces_of(*KINDS):
+        o = i.owner
+        if o is None:
+            continue
+        row = None
+        if len(of):
+            hit = of[(of["pid"] == o.pid) & of["interface"].notna()]
+            row = hit.iloc[0].to_dict() if len(hit) else None
+        out[i.name] = {"pid": o.pid, "name": o.name, "executable": o.executable, "product": o.product,
+                       "chain": o.chain, "row": row}
+    return out
 
 
 def _owner_key(o) -> str | None:
@@ -661,9 +665,7 @@ def _owner_words(o) -> str | None:
 
 
 def _owner_product(o) -> str | None:
-    if not o or not o.get("executable"):
-        return None
-    return products.match(str(o["executable"])).name
+    return o.get("product") if o else None
 
 
 # --------------------------------------------------------------------------- helpers: processes
@@ -680,42 +682,44 @@ def _find_exe(ps: pd.DataFrame, exe: str):
     return hit.iloc[0].to_dict() if len(hit) else None
 
 
+def _kind(side: Side, name: str) -> str | None:
+    i = side.facts().interface(name)
+    return i.kind if i else None
+
+
 def _relevant_pids(side: Side) -> list[tuple[int, str]]:
-    """(pid, role) of the processes a network diff is about: interface owners, socket holders on a
-    tunnel's address, route writers (route monitor)."""
+    """(pid, role) of the processes a network diff is about: each interface's owner chain from the
+    facts layer (the holder, then its parents), socket holders on the address of an interface that
+    is not Apple's, route writers (route monitor)."""
     out: list[tuple[int, str]] = []
+    facts = side.facts()
+    for i in facts.interfaces_of(*KINDS):
+        if i.owner is None:
+            continue
+        role = f"holds:{i.name}"
+        for node in i.owner.chain:
+            if node.startswith("process:"):
+                try:
+                    pid = int(node.split(":", 1)[1])
+                except ValueError:
+                    continue
+                out.append((pid, role))
+                role = f"parent:{facts.bundle.graph().nodes[node].get('name')}"
     m = side.member("lsof")
-    if m is not None:
+    tunnels = {a: i.name for i in facts.interfaces_of(*KINDS) if i.kind not in APPLE_KINDS
+               for a in i.addresses}
+    if m is not None and tunnels:
         of = side.rows("open_files", m)
         if len(of):
-            for pid, iface in of.loc[of["interface"].notna(), ["pid", "interface"]].itertuples(index=False):
-                out.append((int(pid), f"holds {iface}"))
-            tunnels = _tunnel_addresses(side)
-            if tunnels:
-                socks = of[of["local_address"].isin(list(tunnels))]
-                for pid, addr in socks[["pid", "local_address"]].itertuples(index=False):
-                    out.append((int(pid), f"socket on {tunnels[addr]}"))
+            socks = of[of["local_address"].isin(list(tunnels))]
+            for pid, addr in socks[["pid", "local_address"]].itertuples(index=False):
+                out.append((int(pid), f"socket:{tunnels[addr]}"))
     if side.phase == "last":
         ev = side.bundle.frame("route_events")
         if len(ev):
             writes = ev[ev["pid"].notna() & (ev["pid"] > 0) & ev["type"].isin(["RTM_ADD", "RTM_DELETE", "RTM_CHANGE"])]
             for pid in writes["pid"].unique():
-                out.append((int(pid), "wrote routes"))
-    return out
-
-
-def _tunnel_addresses(side: Side) -> dict[str, str]:
-    """address -> interface for the addresses of interfaces that are neither physical nor loopback."""
-    im = side.member("ifconfig")
-    if im is None:
-        return {}
-    ifs = side.rows("interfaces", im)
-    kinds = dict(zip(ifs["name"].astype(str), ifs["kind"].astype("string").fillna(""))) if len(ifs) else {}
-    out = {}
-    for r in side.rows("addresses", im).to_dict("records"):
-        iface = _s(r.get("interface"))
-        if iface and kinds.get(iface) not in ("physical", "loopback", "") and not _na(r.get("address")):
-            out[str(r["address"])] = iface
+                out.append((int(pid), "wrote:routes"))
     return out
 
 
@@ -846,12 +850,13 @@ def diff(before, after=None) -> Diff:
         "pf": _frame(c.pf()),
     }
     fb, fa = _findings(b), _findings(a)
-    frames["findings"] = _frame(c.findings(fb, fa))
+    rows, pairs = c.findings(fb, fa)
+    frames["findings"] = _frame(rows)
     c.compared.append("findings")
     frames["reachability"] = _frame(c.reachability())
     rm_b, rm_a = b.member("netstat_routes"), a.member("netstat_routes")
     return Diff(mode=mode, before=b.summary(), after=a.summary(), frames=frames, warnings=c.warnings,
-                compared=tuple(dict.fromkeys(c.compared)), findings_before=fb, findings_after=fa,
+                compared=tuple(dict.fromkeys(c.compared)), finding_pairs=pairs,
                 routes_before=b.rows("routes", rm_b) if rm_b else None,
                 routes_after=a.rows("routes", rm_a) if rm_a else None)
 
