@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from nettrace import products
-from nettrace.facts import APPLE_KINDS, KINDS
+from nettrace.facts import APPLE_KINDS, KINDS, facts_of
+from nettrace.graph import graph_of
+from nettrace.rules import findings_of
 
 __all__ = ["diff", "Diff", "Side", "AREAS", "CHANGE_COLUMNS"]
 
@@ -115,7 +117,7 @@ class Side:
 
     def facts(self):
         """The facts layer of this side (:mod:`nettrace.facts`), computed once."""
-        return self.view().facts()
+        return facts_of(self.view())
 
     def cite(self, row) -> tuple[str | None, int | None, str | None]:
         """(file, line, text) of a frame row."""
@@ -704,7 +706,7 @@ def _relevant_pids(side: Side) -> list[tuple[int, str]]:
                 except ValueError:
                     continue
                 out.append((pid, role))
-                role = f"parent:{facts.bundle.graph().nodes[node].get('name')}"
+                role = f"parent:{graph_of(facts.bundle).nodes[node].get('name')}"
     m = side.member("lsof")
     tunnels = {a: i.name for i in facts.interfaces_of(*KINDS) if i.kind not in APPLE_KINDS
                for a in i.addresses}
@@ -862,4 +864,4 @@ def diff(before, after=None) -> Diff:
 
 
 def _findings(side: Side) -> list:
-    return list(side.view().findings())
+    return list(findings_of(side.view()))
