@@ -63,9 +63,9 @@ Each fact has a stable reference string that findings cite in their ``facts`` li
 
 Examples
 --------
->>> import nettrace                                                          # doctest: +SKIP
->>> f = nettrace.facts_of(nettrace.load("data/samples/002-tun-proxy-over-en0.tar.gz"))  # doctest: +SKIP
->>> f.internet["inet"].netif, f.interface("utun0").kind                      # doctest: +SKIP
+>>> import nettrace
+>>> f = nettrace.facts_of(nettrace.load("data/samples/002-tun-proxy-over-en0.tar.gz"))
+>>> f.internet["inet"].netif, f.interface("utun0").kind
 ('utun1024', 'apple')
 """
 from __future__ import annotations

@@ -11,6 +11,18 @@ The JSON shape (:meth:`Finding.to_dict`) is the one ``nettrace analyze --format 
      "culprit": {"pid", "name", "executable", "product"} | null,
      "evidence": [{"file", "line", "timestamp", "text"}],
      "remedy": [{"command", "changes_system", "why"}]}
+
+Examples
+--------
+>>> import nettrace
+>>> f = nettrace.findings_of(nettrace.load("data/samples/000-zerotier-loopback-default.tar.gz"))[0]
+>>> f.severity, f.culprit.label()
+('critical', 'ZeroTier (MacEthernetTapAgent, pid 647)')
+>>> f.evidence[0].file
+'end/netstat_routes.out'
+>>> d = f.to_dict("zh")                  # title and summary in Chinese, the rest as data
+>>> d["culprit"]["product"], d["title"] == f.title("zh") != f.title("en")
+('ZeroTier', True)
 """
 from __future__ import annotations
 

@@ -419,15 +419,39 @@ def bench_report(table: Table, quick: bool) -> None:
     table.add("  warm, --kernel / execute_notebook 1-cell", kern, bare, None, unit="s")
 
 
+def bench_cli(table: Table, quick: bool) -> None:
+    """Start-up of the command as a person types it (fresh processes), beside ``python -c pass``
+    measured in turn with it: ``nettrace --help`` and a usage error must not wait for pandas
+    (issue 18: <= 0.25 s wall, median of 5); ``nettrace analyze`` on a sample, for the record."""
+    import statistics
+    import subprocess
+
+    binp = Path(sys.executable).parent
+    sample = ROOT / "data" / "samples" / "000-zerotier-loopback-default.tar.gz"
+    cmds = {"pass": [sys.executable, "-c", "pass"], "help": [str(binp / "nettrace"), "--help"],
+            "usage": [str(binp / "nettrace"), "analyze"], "analyze": [str(binp / "nettrace"), "analyze", str(sample)]}
+    times: dict[str, list] = {k: [] for k in cmds}
+    for _ in range(5):  # interleaved, so a busy moment on the shared cores hits every command alike
+        for key, cmd in cmds.items():
+            t = time.perf_counter()
+            subprocess.run(cmd, capture_output=True)
+            times[key].append(time.perf_counter() - t)
+    med = {k: statistics.median(v) for k, v in times.items()}
+    note = f"python -c pass {med['pass']:.3f} s"
+    table.add("cli: `nettrace --help` (median of 5)", med["help"], None, 0.25, note=note)
+    table.add("cli: `nettrace analyze` usage error (median of 5)", med["usage"], None, 0.25, note=note)
+    table.add("cli: `nettrace analyze` sample 000 (median of 5)", med["analyze"], None, None, note=note)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="100 000 route-monitor messages, fewer repeats")
-    ap.add_argument("--only", default="", help="comma list of sections: parsers,memory,load,report")
+    ap.add_argument("--only", default="", help="comma list of sections: parsers,memory,load,report,cli")
     ap.add_argument("--parsers", default="", help="comma list of parser modules to bench (default: all), "
                                                   "e.g. lsof,netstat_routes")
     ap.add_argument("--out", default=str(BUILD / "bench.json"))
     args = ap.parse_args(argv)
-    sections = set(filter(None, args.only.split(","))) or {"parsers", "memory", "load", "report"}
+    sections = set(filter(None, args.only.split(","))) or {"parsers", "memory", "load", "report", "cli"}
     data = BUILD / ("bench-data-quick" if args.quick else "bench-data")
     t0 = time.perf_counter()
     expected = generate(data, args.quick)
@@ -444,6 +468,8 @@ def main(argv=None) -> int:
         bench_load(data, table, expected, args.quick)
     if "report" in sections:
         bench_report(table, args.quick)
+    if "cli" in sections:
+        bench_cli(table, args.quick)
     elapsed = time.perf_counter() - t0
     missed = [r["name"] for r in table.rows if r["pass"] is False]
     out = Path(args.out)
