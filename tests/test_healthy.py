@@ -44,6 +44,11 @@ KNOWN = {
         "(100.11.11.11 on utun4, 10.147.18.1 on feth4017), and names utun4's owner macOS — h-facts",
     ("healthy-overlays-zerotier-tailscale", "remedy"):
         "#14: address-confusion offers a system-changing remedy (empty command) on the overlays' addresses — h-facts",
+    ("healthy-vm-bridges", "severity"):
+        "#14: address-confusion warns on Parallels' bridge101 10.211.55.2 (prl_disp_service's DHCP socket on it) "
+        "and lists every vmnet bridge address, owners unnamed (-) — h-facts",
+    ("healthy-vm-bridges", "remedy"):
+        "#14: address-confusion offers a system-changing remedy (empty command) for the VM bridges' addresses — h-facts",
 }
 
 
