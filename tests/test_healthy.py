@@ -49,6 +49,11 @@ KNOWN = {
         "and lists every vmnet bridge address, owners unnamed (-) — h-facts",
     ("healthy-vm-bridges", "remedy"):
         "#14: address-confusion offers a system-changing remedy (empty command) for the VM bridges' addresses — h-facts",
+    ("healthy-internet-sharing", "severity"):
+        "#14: address-confusion warns on Internet Sharing's bridge100 192.168.2.1 (mDNSResponder's DNS proxy and "
+        "natpmpd listen there, as they must) — h-facts",
+    ("healthy-internet-sharing", "remedy"):
+        "#14: address-confusion offers a system-changing remedy (empty command) for bridge100's address — h-facts",
 }
 
 
@@ -71,6 +76,10 @@ def sample_path(case: str) -> Path:
     path = SAMPLES / f"{case}.tar.gz"
     assert path.is_file(), f"{path} is missing: run `make samples` (python -m tests.fakemac.make_samples {case})"
     return path
+
+
+def test_at_least_eight_healthy_scenarios():
+    assert len(HEALTHY) >= 8, HEALTHY
 
 
 def test_every_healthy_sample_has_its_scenario():
