@@ -25,15 +25,19 @@ One row per non-blank line below a header (headers themselves are not rows), ``t
 ``com.apple/*``; also ``nat-``/``rdr-``/``scrub-``/``dummynet-anchor`` and ``load anchor``).
 ``status_enabled`` is set on the ``Status: Enabled|Disabled …`` row only.
 
-pfctl's stderr chatter — ``No ALTQ support in kernel``, ``ALTQ related functions disabled``,
-``rules cleared``, ``nat cleared``, ``dummynet cleared``, ``0 tables deleted.`` (seed 004, from
-vpnc-script) and similar — is skipped without a warning. ``pfctl: …`` error lines are skipped with
-a warning.
+pfctl's stderr notes — ``No ALTQ support in kernel`` / ``ALTQ related functions disabled``
+(``pfctl_test_altqsupport``: the macOS kernel has no ALTQ, so every run prints them), ``rules
+cleared``, ``nat cleared``, ``dummynet cleared``, ``0 tables deleted.`` (seed 004, from
+vpnc-script) and similar — are rows of section ``messages`` wherever they appear (they do not
+change the section of the lines after them), without a warning. A kernel with ALTQ would print an
+``ALTQ:`` section (``altq on …``, ``queue …`` lines): section ``altq``. ``pfctl: …`` error lines
+are skipped with a warning.
 
 >>> df = parse('No ALTQ support in kernel\\nFILTER RULES:\\nanchor "com.apple/*" all\\n')
 >>> print(df[["section", "anchor", "text", "line"]].to_string(index=False))
-section      anchor                     text  line
- filter com.apple/* anchor "com.apple/*" all     3
+ section      anchor                      text  line
+messages        <NA> No ALTQ support in kernel     1
+  filter com.apple/*  anchor "com.apple/*" all     3
 """
 from __future__ import annotations
 
@@ -47,8 +51,9 @@ __all__ = ["SCHEMAS", "JC_NOTES", "parse"]
 
 SCHEMAS = {
     "pf": Schema("pf", [
-        Column("section", "string", "normalised header: filter, translation, dummynet, states, info, "
-                                    "timeouts, limits, tables, os_fingerprints, …; NA before any header"),
+        Column("section", "string", "normalised header: filter, translation, dummynet, altq, states, info, "
+                                    "timeouts, limits, tables, os_fingerprints, …; `messages` for pfctl's "
+                                    "own notes (No ALTQ support in kernel…); NA before any header"),
         Column("anchor", "string", "anchor named by the line, e.g. `com.apple/*`; NA otherwise"),
         Column("text", "string", "the line, stripped"),
         Column("status_enabled", "boolean", "on the `Status:` row: True for Enabled, False for Disabled"),
@@ -83,18 +88,18 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     section: str | None = None
     for n, raw in enumerate(text.split("\n"), 1):
         line = raw.strip()
-        if not line or _NOISE.match(line):
+        if not line:
             continue
         if line.startswith("pfctl:"):
             warn(warnings, n, f"pfctl: error line: {line[:80]!r}")
             continue
-        hm = _HEADER.match(line)
+        hm = None if _NOISE.match(line) else _HEADER.match(line)
         if hm:
             section = _section(hm.group(1))
             continue
         am = _ANCHOR.search(line)
         sm = _STATUS.match(line)
-        cols["section"].append(section)
+        cols["section"].append("messages" if _NOISE.match(line) else section)
         cols["anchor"].append(am.group(1) if am else None)
         cols["text"].append(line)
         cols["status_enabled"].append(sm.group(1) == "Enabled" if sm else None)

@@ -13,7 +13,9 @@ Outcomes: ``reply`` (``N bytes from ADDR: icmp_seq=.. ttl=.. time=.. ms``, also 
 route to host``), ``host_down`` (``ping: sendto: Host is down``), ``unreachable`` (``... Destination
 Host Unreachable`` and other ICMP unreachable replies), ``error`` (any other ``ping:`` line) and
 ``other`` (anything else, e.g. ``16 bytes from ::1, strange error``). Header, statistics and ICMP
-dump lines (``Vr HL TOS ...``) are not rows and raise no warning. Lines without the prefix (the
+dump lines (``Vr HL TOS ...``) are not rows and raise no warning, nor is the terminal's ``^C``
+echo that ends an interrupted run pasted from a terminal (ping.c's ``finish()`` then prints a
+newline and the statistics; the echo itself comes from the tty, so it never appears in a capture). Lines without the prefix (the
 corpus) give ``captured_at`` NaT. A capture cut at its size cap ends with
 ``[nettrace: truncated at N bytes]``: not a row, one warning.
 
@@ -60,7 +62,7 @@ _TIMEOUT = re.compile(r"^Request timeout for icmp_seq (\d+)")
 _UNREACH = re.compile(r"^\d+ bytes from (?:\S+ \((?P<a>[^)]*)\)|(?P<b>\S+?)):? .*Unreachable", re.I)
 _FROM = re.compile(r"^\d+ bytes from (?:\S+ \(([^)]*)\)|(\S+?))[:,]")
 _HEAD = re.compile(r"^PING (\S+) \(|^PING6\([^)]*\) \S+ --> (\S+)")
-_NOT_ROWS = ("---", "round-trip", "Vr HL TOS", "PATTERN:")
+_NOT_ROWS = ("---", "round-trip", "Vr HL TOS", "PATTERN:", "^C")
 _STATS = re.compile(r"^\d+ packets transmitted|^\s*\d+\s+\d+\s+[0-9a-f]{2}\s+[0-9a-f]{4}\s")
 
 

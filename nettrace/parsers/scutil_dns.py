@@ -22,9 +22,13 @@ configuration`` → ``general``, ``… (for scoped queries)`` → ``scoped``, an
 configuration (…)`` header → ``other``; a fragment that starts without a header gets ``section``
 NA. Odd cases handled:
 
-- the 2017 ``reach`` format without hex (``reach : Reachable,Directly Reachable Address``) and
-  the hex-only one; ``reachable`` is True when the reach text names ``Reachable`` (``Not
-  Reachable`` is False) or, without text, when bit 0x2 of the hex value is set;
+- three ``reach`` formats: ``reach    : 0x00000002 (Reachable)`` (configd 963 and later,
+  dnsinfo_logging.h: hex, then the flag names of ``__SCNetworkReachability_flags_string``);
+  the flag names alone (``reach    : Reachable,Directly Reachable Address``: configd 453's
+  scutil ``showResolver``, and a 2017 Sierra output); and on some releases around High Sierra
+  (Tunnelblick PR #452, 2018) a bare, unindented ``Reachable`` / ``Not Reachable`` line in the
+  block, without the ``reach :`` key. ``reachable`` is True when the reach text names
+  ``Reachable`` (``Not Reachable`` is False) or, without text, when bit 0x2 of the hex is set;
 - link-local IPv6 nameservers keep their scope (``fe80::8e3b:adff:fead:7bf6%en0``);
 - redacted values (``REDACTED-TAILNET-NAME.ts.net``) are kept as text;
 - keys this frame has no column for (``sortaddr[0]``, ``service_identifier``…) go to ``extra``.
@@ -78,6 +82,10 @@ _IF_INDEX = re.compile(r"^(\d+)(?:\s*\(([^)]*)\))?")
 _INDEXED = re.compile(r"^(search domain|nameserver)\[\d+\]$")
 _SCALAR = {"domain", "flags", "reach", "options"}
 _INTEGER = {"order", "timeout", "port"}
+# the names __SCNetworkReachability_flags_string prints (SCNetworkReachabilityLogging.h)
+_REACH_FLAG = (r"(?:Not Reachable|Reachable|Transient Connection|Connection Required|Automatic Connection On "
+               r"(?:Traffic|Demand)|Intervention Required|Local Address|Directly Reachable Address|WWAN|0x[0-9a-fA-F]+)")
+_BARE_REACH = re.compile(rf"^{_REACH_FLAG}(?:,{_REACH_FLAG})*$")
 
 
 def _reachable(reach: str) -> bool | None:
@@ -117,6 +125,9 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
             current = {"section": section, "resolver": int(m.group(1)), "search": [],
                        "nameservers": [], "extra": {}, "line": n}
             rows.append(current)
+            continue
+        if current is not None and _BARE_REACH.match(stripped):  # High Sierra: the reach flags alone
+            current["reach"] = stripped
             continue
         if not line[0].isspace():
             if stripped.startswith("DNS configuration"):

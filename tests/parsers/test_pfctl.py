@@ -59,8 +59,10 @@ def test_macos_sections_anchors_and_status():
     df = pfctl.parse(MACOS_SA, warnings)
     assert SCHEMA.check(df) == [] and warnings == []
     assert df["section"].unique().tolist() == [
-        "translation", "filter", "dummynet", "states", "info", "timeouts", "limits", "os_fingerprints"]
-    assert not df["text"].str.contains("ALTQ").any()
+        "messages", "translation", "filter", "dummynet", "states", "info", "timeouts", "limits", "os_fingerprints"]
+    # the ALTQ notes pfctl_test_altqsupport prints on a kernel without ALTQ are rows, not lost
+    assert df.loc[df["section"] == "messages", ["text", "line"]].values.tolist() == [
+        ["No ALTQ support in kernel", 1], ["ALTQ related functions disabled", 2]]
     translation = df[df["section"] == "translation"]
     assert translation["anchor"].tolist() == [
         "com.apple/*", "com.apple.internet-sharing", "com.apple/*", "com.apple.internet-sharing"]
@@ -79,7 +81,7 @@ def test_disabled_status():
     assert df["status_enabled"].tolist() == [False]
 
 
-def test_seed_004_vpnc_script_chatter_is_skipped():
+def test_seed_004_vpnc_script_chatter_is_kept_as_messages():
     seed = seed_text("004")
     start = seed.index("route: writing to routing socket: not in table")
     block = seed[start:seed.index("CSTP reconnect failed; exiting", start)]
@@ -88,8 +90,9 @@ def test_seed_004_vpnc_script_chatter_is_skipped():
     warnings = []
     df = pfctl.parse(block, warnings)
     assert SCHEMA.check(df) == [] and warnings == []
-    assert df["text"].tolist() == ["route: writing to routing socket: not in table"]
+    assert df.loc[df["section"].fillna("") != "messages", "text"].tolist() == ["route: writing to routing socket: not in table"]
     assert pd.isna(df.loc[0, "section"])
+    assert {"rules cleared", "nat cleared", "0 tables deleted."} <= set(df.loc[df["section"] == "messages", "text"])
 
 
 def test_pfctl_errors_warn_and_garbage_is_kept_as_text():
@@ -102,3 +105,17 @@ def test_pfctl_errors_warn_and_garbage_is_kept_as_text():
                                    "pass out on utun4 all fla"]
     assert df.loc[0, "anchor"] == "*"
     assert [w[0] for w in warnings] == [3]
+
+
+def test_an_altq_section_gives_rows():
+    # written from OpenBSD-derived pfctl (pfctl_show_altq under `-s all` prints the "ALTQ:" title,
+    # then one line per altq/queue); macOS kernels lack ALTQ, so only the stderr notes appear there
+    w = []
+    df = pfctl.parse("No ALTQ support in kernel\nALTQ related functions disabled\nALTQ:\n"
+                     "altq on en0 cbq bandwidth 10Mb tbrsize 1500 queue { std }\n"
+                     "queue std on en0 bandwidth 10Mb cbq( default )\n\nSTATES:\n", w)
+    assert w == []
+    assert df[["section", "text"]].values.tolist() == [
+        ["messages", "No ALTQ support in kernel"], ["messages", "ALTQ related functions disabled"],
+        ["altq", "altq on en0 cbq bandwidth 10Mb tbrsize 1500 queue { std }"],
+        ["altq", "queue std on en0 bandwidth 10Mb cbq( default )"]]

@@ -2,7 +2,7 @@
 import pandas as pd
 import pytest
 
-from nettrace.parsers import pings
+from nettrace.parsers import ping, pings
 from tests.conftest import corpus_files, corpus_text, seed_text
 
 SCHEMA = pings.SCHEMAS["pings"]
@@ -53,3 +53,21 @@ def test_host_down_error_and_truncation():
                      "\x00garbage line", w)
     assert df["outcome"].tolist() == ["host_down", "error", "other"]
     assert df.loc[2, "captured_at"] is pd.NaT and [n for n, _ in w] == [3]
+
+
+def test_the_terminals_ctrl_c_echo_is_not_a_row():
+    # written from ping.c's finish(): on SIGINT it prints "\n--- HOST ping statistics ---"; a run
+    # pasted from a terminal has the tty's "^C" echo on its own line before that
+    w = []
+    df = pings.parse("PING 1.1.1.1 (1.1.1.1): 56 data bytes\n"
+                     "64 bytes from 1.1.1.1: icmp_seq=0 ttl=57 time=10.112 ms\n"
+                     "64 bytes from 1.1.1.1: icmp_seq=1 ttl=57 time=9.870 ms\n"
+                     "^C\n"
+                     "--- 1.1.1.1 ping statistics ---\n"
+                     "2 packets transmitted, 2 packets received, 0.0% packet loss\n"
+                     "round-trip min/avg/max/stddev = 9.870/9.991/10.112/0.121 ms\n", w)
+    assert w == []
+    assert df[["icmp_seq", "outcome", "rtt_ms", "line"]].values.tolist() == [[0, "reply", 10.112, 2], [1, "reply", 9.87, 3]]
+    summary = ping.parse("PING 1.1.1.1 (1.1.1.1): 56 data bytes\n^C\n--- 1.1.1.1 ping statistics ---\n"
+                         "1 packets transmitted, 0 packets received, 100.0% packet loss\n", w)
+    assert w == [] and summary[["transmitted", "received", "ok"]].values.tolist() == [[1, 0, False]]

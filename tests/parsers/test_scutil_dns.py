@@ -97,3 +97,24 @@ def test_empty_input():
     df = scutil_dns.parse("")
     assert len(df) == 0 and SCHEMA.check(df) == []
 
+
+
+def test_bare_reach_lines_of_older_releases():
+    # real lines: `scutil --dns` quoted in Tunnelblick/Tunnelblick PR #452 (2018), a bare
+    # unindented reach line in each block, without the `reach :` key
+    w = []
+    df = scutil_dns.parse("DNS configuration\n\nresolver #1\n  flags    : Request A records\nNot Reachable\n\n"
+                          "resolver #2\n  domain   : local\n  options  : mdns\n  timeout  : 5\n"
+                          "  flags    : Request A records\nNot Reachable\n  order    : 300000\n\n"
+                          "DNS configuration (for scoped queries)\n\nresolver #1\n  search domain[0] : openvpn\n"
+                          "  nameserver[0] : 8.8.8.8\n  nameserver[1] : 8.8.4.4\n  if_index : 13 (utun0)\n"
+                          "  flags    : Scoped, Request A records\nReachable\n", w)
+    assert w == []
+    assert df[["section", "resolver", "reach", "reachable", "order"]].astype(object).values.tolist() == [
+        ["general", 1, "Not Reachable", False, pd.NA], ["general", 2, "Not Reachable", False, 300000],
+        ["scoped", 1, "Reachable", True, pd.NA]]
+    assert df.loc[2, "nameservers"] == ["8.8.8.8", "8.8.4.4"] and df.loc[2, "interface"] == "utun0"
+    # outside a block such a line is still not a header
+    w = []
+    scutil_dns.parse("Reachable\n", w)
+    assert w == [(1, "scutil_dns: unknown header: 'Reachable'")]

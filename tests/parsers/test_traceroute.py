@@ -72,8 +72,50 @@ def test_n_mode_multiple_responders_and_annotation():
     out = traceroute.parse("traceroute to 10.9.9.9 (10.9.9.9), 8 hops max, 40 byte packets\n"
                            " 1  10.0.0.1  1.100 ms 10.0.0.2  2.200 ms\n 2  10.9.9.9  3.000 ms !H")
     h = out["traceroute_hops"]
-    assert h.loc[0, ["address", "rtts"]].tolist() == ["10.0.0.1", [1.1, 2.2]]
-    assert h.loc[1, "annotation"] == "!H" and out["probes"].loc[0, "ok"]
+    assert h[["hop", "responder", "address", "rtts"]].values.tolist() == [
+        [1, 1, "10.0.0.1", [1.1]], [1, 2, "10.0.0.2", [2.2]], [2, 1, "10.9.9.9", [3.0]]]
+    assert h.loc[2, "annotation"] == "!H" and out["probes"].loc[0, ["ok", "hops"]].tolist() == [True, 2]
+
+
+# Written from traceroute.c (network_cmds, the probe loop): "%2d " opens a hop, print() writes
+# " name (addr)" (" addr" with -n), each time "  %.3f ms"; a probe answered by another router than
+# the last one first prints "\n   ", so the 2nd and 3rd routers of a hop open indented lines.
+CONTINUED = """traceroute to 223.5.5.5 (223.5.5.5), 64 hops max, 40 byte packets
+ 1  ikuaios (192.168.3.1)  0.864 ms  1.069 ms  1.165 ms
+ 2  111.13.101.1 (111.13.101.1)  5.011 ms
+    111.13.101.5 (111.13.101.5)  3.290 ms
+    111.13.101.9 (111.13.101.9)  6.292 ms !N
+ 3  * 14.147.73.229 (14.147.73.229)  2.798 ms *
+"""
+
+
+def test_continuation_lines_keep_the_second_and_third_router_of_a_hop():
+    w = []
+    out = traceroute.parse(CONTINUED, w)
+    assert w == []
+    h = out["traceroute_hops"]
+    assert h[["hop", "responder", "address", "rtts", "line"]].values.tolist() == [
+        [1, 1, "192.168.3.1", [0.864, 1.069, 1.165], 2],
+        [2, 1, "111.13.101.1", [5.011], 3], [2, 2, "111.13.101.5", [3.29], 4], [2, 3, "111.13.101.9", [6.292], 5],
+        [3, 1, "14.147.73.229", [2.798], 6]]
+    assert h.loc[3, "annotation"] == "!N" and h["name"].tolist()[2] == "111.13.101.5"
+    assert not h["timeout"].any() and out["probes"].loc[0, "hops"] == 3
+    nflag = traceroute.parse(" 1  192.168.3.1  0.864 ms\n    fe80::1  1.2 ms\n    10.0.0.2  2.0 ms")
+    assert nflag["traceroute_hops"][["hop", "address"]].values.tolist() == [
+        [1, "192.168.3.1"], [1, "fe80::1"], [1, "10.0.0.2"]]
+
+
+def test_a_malformed_round_trip_time_warns_instead_of_raising():
+    w = []
+    out = traceroute.parse(" 1  ikuaios (192.168.3.1)  1.2.3 ms  1.069 ms", w)
+    assert out["traceroute_hops"].loc[0, ["address", "rtts"]].tolist() == ["192.168.3.1", [1.069]]
+    assert w == [(1, "traceroute: not a round-trip time: '1.2.3'")]
+
+
+def test_an_indented_line_before_any_hop_is_unknown():
+    w = []
+    traceroute.parse("    10.0.0.2  2.0 ms", w)
+    assert w == [(1, "traceroute: unknown line: '10.0.0.2  2.0 ms'")]
 
 
 def test_garbage_warns():
