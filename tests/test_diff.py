@@ -339,3 +339,82 @@ def test_diff_catalog_parity_and_coverage():
         for change in re.findall(r"`(added|removed|changed|reranked|appeared|vanished|started|stopped|restarted|"
                                  r"new|resolved|unchanged)`", line.split("|")[3]):
             assert f"diff.change.{area}.{change}" in en, (area, change)
+
+
+# the same Mac before and after a proxy client and LuLu were installed and the tunnel changed hands:
+# LuLu's listing and the VPN client's system proxy are real outputs (tests/parsers), the rest composed
+IF_START = """en0: flags=8863<UP,BROADCAST,SMART,RUNNING,SIMPLEX,MULTICAST> mtu 1500
+	ether bc:d0:74:30:0e:71
+	inet 10.68.3.27 netmask 0xffff0000 broadcast 10.68.255.255
+	status: active
+utun4: flags=8051<UP,POINTOPOINT,RUNNING,MULTICAST> mtu 1380
+	inet 10.8.0.2 --> 10.8.0.1 netmask 0xffffffff
+"""
+IF_END = IF_START.replace("\tstatus: active", "\tstatus: inactive").replace(
+    "utun4: flags=8051<UP,POINTOPOINT,RUNNING,MULTICAST>", "utun4: flags=8010<POINTOPOINT,MULTICAST>")
+PS_START = """  PID  PPID   UID USER             STARTED COMMAND
+    1     0     0 root             Sun Dec 28 09:41:08 2025 /sbin/launchd
+  900     1     0 root             Sun Dec 28 09:50:00 2025 /opt/homebrew/Cellar/openconnect/9.12_1/sbin/openconnect vpn.example.edu
+"""
+PS_END = PS_START.replace("  900     1     0 root             Sun Dec 28 09:50:00 2025 /opt/homebrew/Cellar/openconnect",
+                          "  950     1     0 root             Sun Dec 28 09:55:00 2025 /usr/local/bin/openconnect").replace(
+                          "9.12_1/sbin/", "")
+LSOF_START = """COMMAND     PID            USER   FD   TYPE             DEVICE SIZE/OFF                NODE NAME
+openconne   900            root    5u systm 0x3e4f5a6b7c8d9e0f      0t0                     [ctl com.apple.net.utun_control id 6 unit 5]
+"""
+LSOF_END = LSOF_START.replace("openconne   900", "openconne   950")
+PF_ON = """FILTER RULES:
+anchor "com.apple/*" all
+
+INFO:
+Status: {} for 0 days 00:01:10           Debug: Urgent
+"""
+
+
+def test_extensions_proxies_pf_and_interface_details(tmp_path):
+    from tests.parsers.test_scutil_proxy import VPN_CLIENT
+    from tests.parsers.test_systemextensionsctl import LULU
+
+    proxy_before = (ROOT / "tests/scenarios/000-zerotier-loopback-default/scutil_--proxy.out").read_text()
+    files = {"start/netstat_routes.out": EN0_ON_TOP, "end/netstat_routes.out": EN0_ON_TOP,
+             "start/ifconfig.out": IF_START, "end/ifconfig.out": IF_END,
+             "start/ps.out": PS_START, "end/ps.out": PS_END, "start/lsof.out": LSOF_START, "end/lsof.out": LSOF_END,
+             "start/system_extensions.out": "0 extension(s)\n", "end/system_extensions.out": LULU.split("\n", 1)[1],
+             "start/scutil_proxy.out": proxy_before, "end/scutil_proxy.out": VPN_CLIENT,
+             "start/pfctl.out": PF_ON.format("Disabled"), "end/pfctl.out": PF_ON.format("Enabled")}
+    d = diff(nettrace.load(write_bundle(tmp_path / "m.tar.gz", {k: v.encode() for k, v in files.items()})))
+    ext = one(d, "system_extensions", "added")
+    assert (ext["subject"], ext["after"], ext["after_line"]) == \
+        ("com.objective-see.lulu.extension", "Extension [activated enabled]", 5)
+    changed = {r["subject"]: (r["before"], r["after"]) for r in rows(d, "proxy", "changed")}
+    assert changed == {"HTTPEnable": ("0", "1"), "HTTPSEnable": ("0", "1"), "SOCKSEnable": ("0", "1"),
+                       "ExceptionsList": ("*.local,169.254/16", "localhost,127.0.0.1/8")}
+    assert {r["subject"]: r["after"] for r in rows(d, "proxy", "added")} == {
+        "HTTPPort": "9527", "HTTPProxy": "localhost", "HTTPSPort": "9527", "HTTPSProxy": "localhost",
+        "SOCKSPort": "9527", "SOCKSProxy": "localhost"}
+    assert {r["subject"] for r in rows(d, "proxy", "removed")} == {"ProxyAutoConfigEnable"}
+    pf = one(d, "pf", "changed")
+    assert (pf["field"], pf["before"], pf["after"], pf["after_line"]) == ("status", "disabled", "enabled", 5)
+    en0 = one(d, "interfaces", "changed", subject="en0")
+    assert (en0["field"], en0["before"], en0["after"], en0["after_line"]) == ("status", "active", "inactive", 1)
+    utun4 = {r["field"]: r for r in rows(d, "interfaces", "changed", subject="utun4")}
+    assert (utun4["state"]["before"], utun4["state"]["after"]) == ("up", "down")
+    assert (utun4["owner"]["before"], utun4["owner"]["after"]) == \
+        ("openconnect (pid 900, OpenConnect)", "openconnect (pid 950, OpenConnect)")
+    assert utun4["owner"]["after_text"].split()[:2] == ["openconne", "950"]
+    started, stopped = one(d, "processes", "started"), one(d, "processes", "stopped")
+    assert (started["after"], started["roles"], stopped["before"]) == ("950", "holds:utun4", "900")
+    text = as_text(d)
+    assert "+ extension com.objective-see.lulu.extension added (Extension [activated enabled])" in text
+    assert "~ pf status: disabled → enabled" in text
+
+
+def test_openconnect_backwards(diff_bundles):
+    """Read backwards (after the switch → connected): what vanished appears, what stopped starts."""
+    d = diff(diff_bundles["openconnect_after"], diff_bundles["openconnect_connected"])
+    assert one(d, "interfaces", "appeared")["subject"] == "utun6"
+    vpn = one(d, "processes", "started", subject="openconnect")
+    assert (vpn["after"], vpn["after_line"], vpn["product"]) == ("44718", 161, "OpenConnect")
+    assert {"59.78.192/21", "222.66.117"} <= {r["subject"] for r in rows(d, "routes", "added")}
+    assert "diff.warn.order" in [k for k, _ in d.warnings]  # AFTER was captured earlier than BEFORE
+    assert "resolved" in {r["change"] for r in rows(d, "findings")}

@@ -100,20 +100,27 @@ class Side:
         return head
 
     def view(self):
-        """The bundle as this side sees it: the whole bundle, or (start side) only what was captured
-        before the streams began — the start snapshot and the probes — so rules and facts read the
-        state at the start."""
-        if self.phase == "last":
-            return self.bundle
+        """The bundle as this side sees it: each snapshot command's rows of this side's snapshot only
+        (:meth:`member`), the probes, and — for the last side — the streams and logs; the start side
+        has no streams, which began after it. Facts and the graph read the state of this side from it."""
         if self._view is None:
             from nettrace.bundle import Bundle
 
             b = self.bundle
-            keep = lambda df: df[df["file"].fillna("").str.startswith(("start/", "probe/"))]  # noqa: E731
-            frames = {k: keep(v).reset_index(drop=True) for k, v in b.frames.items()}
+            keep_files = {f: self._keeps(f) for v in b.frames.values() if len(v) for f in v["file"].dropna().unique()}
+            frames = {k: v[v["file"].map(keep_files).fillna(False).astype(bool)].reset_index(drop=True) if len(v) else v
+                      for k, v in b.frames.items()}
             self._view = Bundle(path=b.path, name=b.name, manifest=b.manifest, frames=frames,
                                 warnings=b.warnings.copy(), integrity=b.integrity, _members=b._members)
         return self._view
+
+    def _keeps(self, file: str) -> bool:
+        m = re.match(r"^(?:start|end|periodic/\d+)/([A-Za-z0-9_]+)\.out$", file)
+        if m:
+            return self.member(m.group(1)) == file
+        if file.startswith("probe/"):
+            return True
+        return self.phase == "last"  # streams, logs (and their .err files)
 
     def facts(self):
         """The facts layer of this side (:mod:`nettrace.facts`), computed once."""
@@ -864,4 +871,6 @@ def diff(before, after=None) -> Diff:
 
 
 def _findings(side: Side) -> list:
-    return list(findings_of(side.view()))
+    """The findings of a side: ``nettrace analyze``'s of the whole bundle for the last side, the rules
+    run on the start view for the start side."""
+    return list(findings_of(side.bundle if side.phase == "last" else side.view()))
