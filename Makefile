@@ -13,7 +13,7 @@ SAMPLE ?= data/samples/000-zerotier-loopback-default.tar.gz
 help:
 	@echo "make demo     render the postmortem of the bundled seed-000 sample and print its path"
 	@echo "make test     run the test suite (creates .venv on first use)"
-	@echo "make samples  rebuild data/samples/ by running the capture script on the fake Mac"
+	@echo "make samples  rebuild data/samples/ by running the capture script on the fake Mac (CASES='healthy-*': only those)"
 	@echo "make bench    speed and memory benchmarks (ratios), writes build/bench.json"
 	@echo "make fuzz     a long property-based fuzz run of every parser and the loader"
 	@echo "make lab      open JupyterLab on notebooks/"
@@ -35,7 +35,7 @@ demo: $(STAMP)
 	$(BIN)/nettrace report $(SAMPLE) -o build/demo
 
 samples: $(STAMP)
-	$(BIN)/python -m tests.fakemac.make_samples
+	$(BIN)/python -m tests.fakemac.make_samples $(CASES)
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench

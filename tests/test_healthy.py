@@ -30,6 +30,7 @@ import pytest
 
 from nettrace.cli import main as nettrace_main
 from tests.conftest import CORPUS, SAMPLES, SCENARIOS
+from tests.fakemac import make_samples
 from tests.fakemac.harness import read_bundle
 
 HEALTHY = sorted(p.parent.name for p in SCENARIOS.glob("healthy-*/scenario.env"))
@@ -85,6 +86,12 @@ def test_at_least_eight_healthy_scenarios():
 def test_every_healthy_sample_has_its_scenario():
     samples = sorted(p.name[: -len(".tar.gz")] for p in SAMPLES.glob("healthy*.tar.gz"))
     assert samples == HEALTHY
+
+
+def test_make_samples_can_rebuild_only_the_healthy_macs():
+    """`make samples CASES='healthy-*'` touches no seed sample (those are others' to regenerate)."""
+    assert [p.name for p in make_samples.scenarios(["healthy-*"])] == HEALTHY
+    assert [p.name for p in make_samples.scenarios(["healthy-wifi-only"])] == ["healthy-wifi-only"]
 
 
 # ---- the sample is what `make samples` makes of the scenario today --------------------------------

@@ -3,11 +3,14 @@
 For every ``tests/scenarios/<case>/`` with a ``scenario.env`` (except ``minimal``, which only the
 capture tests use) the real capture script runs under dash with the scenario's ``FAKEMAC_ARGS``,
 and the bundle is written to ``data/samples/<case>.tar.gz``. The fake clock starts at
-``FAKEMAC_START``, so re-running changes little beyond timestamps.
+``FAKEMAC_START``, so re-running changes little beyond timestamps. Cases may be shell patterns:
+``python -m tests.fakemac.make_samples 'healthy-*'`` (``make samples CASES='healthy-*'``) rebuilds
+only the healthy Macs.
 """
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import shlex
 import shutil
 import sys
@@ -24,7 +27,7 @@ SKIP = {"minimal"}
 
 def scenarios(names: list[str] | None = None) -> list[Path]:
     found = sorted(p.parent for p in SCENARIOS.glob("*/scenario.env") if p.parent.name not in SKIP)
-    return [p for p in found if not names or p.name in names]
+    return [p for p in found if not names or any(fnmatch.fnmatchcase(p.name, n) for n in names)]
 
 
 def make_sample(scenario: Path, dest_dir: Path = SAMPLES) -> Path:
@@ -41,7 +44,7 @@ def make_sample(scenario: Path, dest_dir: Path = SAMPLES) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.fakemac.make_samples", description=__doc__.splitlines()[0])
-    parser.add_argument("cases", nargs="*", help="scenario folder names (default: all)")
+    parser.add_argument("cases", nargs="*", help="scenario folder names or shell patterns such as 'healthy-*' (default: all)")
     parser.add_argument("--dest", type=Path, default=SAMPLES, help="where to write (default: data/samples)")
     args = parser.parse_args(argv)
     todo = scenarios(args.cases)
