@@ -55,6 +55,11 @@ KNOWN = {
         "natpmpd listen there, as they must) — h-facts",
     ("healthy-internet-sharing", "remedy"):
         "#14: address-confusion offers a system-changing remedy (empty command) for bridge100's address — h-facts",
+    ("healthy-ikev2-vpn", "severity"):
+        "#14: default-route-hijacked and vpn-residue are critical on macOS's own IKEv2 VPN (ipsec0, held by Apple's "
+        "NEIKEv2Provider through ipsec_control, routes by configd) — h-facts",
+    ("healthy-ikev2-vpn", "remedy"):
+        "#14: vpn-residue offers `sudo route -n delete -net 0.0.0.0/0` and three more deletes on a working IKEv2 VPN — h-facts",
 }
 
 
