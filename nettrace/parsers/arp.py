@@ -86,4 +86,4 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
         cols["published"].append("published" in words)
         cols["link_type"].append(link[1] if link else None)
         cols["line"].append(n)
-    return SCHEMAS["arp"].frame(cols)
+    return SCHEMAS["arp"].frame(cols, warnings=warnings)

@@ -136,4 +136,5 @@ def parse(text: str, warnings: list | None = None) -> dict[str, pd.DataFrame]:
     cols = {k: [d.get(k) for d in queries] for k in names}
     cols["ok"] = [d.get("status", "NOERROR") == "NOERROR" and d["answers"] > 0 and "error" not in d
                   for d in queries]
-    return {"probes": SCHEMAS["probes"].frame(cols), "dns_answers": SCHEMAS["dns_answers"].frame(recs)}
+    return {"probes": SCHEMAS["probes"].frame(cols, warnings=warnings),
+            "dns_answers": SCHEMAS["dns_answers"].frame(recs, warnings=warnings)}

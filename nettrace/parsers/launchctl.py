@@ -74,4 +74,4 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
         cols["status"].append(status)
         cols["label"].append(fields[2])
         cols["line"].append(n)
-    return SCHEMAS["launchd_jobs"].frame(cols, length=len(cols["line"]))
+    return SCHEMAS["launchd_jobs"].frame(cols, length=len(cols["line"]), warnings=warnings)

@@ -106,4 +106,4 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
         cols["sender"].append(_basename(event.get("senderImagePath")))
         cols["event_type"].append(_text(event.get("eventType")))
         cols["line"].append(n)
-    return SCHEMAS["logs"].frame(cols, length=len(cols["line"]))
+    return SCHEMAS["logs"].frame(cols, length=len(cols["line"]), warnings=warnings)

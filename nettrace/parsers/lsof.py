@@ -149,7 +149,9 @@ def _derive(typ: pa.Array, node: pa.Array, name: pa.Array) -> dict[str, pa.Array
     control = pc.if_else(is_ctl, ctl.field("control"), none)
     unit = pc.cast(pc.if_else(is_ctl, ctl.field("unit"), pa.scalar(None, STRING)), pa.int64())
     utun = pc.and_(pc.equal(control, "com.apple.net.utun_control"), pc.greater(unit, 0))
-    utun_if = pc.if_else(utun, pc.binary_join_element_wise(pa.scalar("utun", STRING), pc.cast(pc.subtract(unit, 1), STRING), pa.scalar("", STRING)), none)
+    utun_name = pc.binary_join_element_wise(pa.scalar("utun", STRING), pc.cast(pc.subtract(unit, 1), STRING),
+                                            pa.scalar("", STRING))  # unit U is utun{U-1}
+    utun_if = pc.if_else(utun, utun_name, none)
     sock = pc.extract_regex(pc.if_else(is_ip, name, none), _SOCKET)
     local, l_port = _endpoint(sock.field("local"))
     remote, r_port = _endpoint(_nullify(sock.field("remote")))

@@ -63,4 +63,4 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
         cols["flags"].append(extra[0] if extra else None)
         cols["prbs"].append(prbs)
         cols["line"].append(n)
-    return SCHEMAS["ndp"].frame(cols)
+    return SCHEMAS["ndp"].frame(cols, warnings=warnings)

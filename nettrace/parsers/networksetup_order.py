@@ -74,4 +74,4 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
             continue
         warn(warnings, n, f"networksetup_order: unknown line: {line[:80]!r}")
     cols["source"] = ["networksetup"] * len(cols["line"])
-    return NETWORK_ORDER.frame(cols, length=len(cols["line"]))
+    return NETWORK_ORDER.frame(cols, length=len(cols["line"]), warnings=warnings)

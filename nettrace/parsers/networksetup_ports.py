@@ -78,4 +78,4 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
             cols["ether"][-1] = None if value in ("", "N/A") else value
         else:
             warn(warnings, n, f"networksetup_ports: unknown key {key!r}")
-    return SCHEMAS["hardware_ports"].frame(cols, length=len(cols["line"]))
+    return SCHEMAS["hardware_ports"].frame(cols, length=len(cols["line"]), warnings=warnings)

@@ -104,4 +104,4 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
         cols["text"].append(line)
         cols["status_enabled"].append(sm.group(1) == "Enabled" if sm else None)
         cols["line"].append(n)
-    return SCHEMAS["pf"].frame(cols, length=len(cols["line"]))
+    return SCHEMAS["pf"].frame(cols, length=len(cols["line"]), warnings=warnings)

@@ -115,4 +115,4 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     names = [c.name for c in SCHEMAS["probes"].columns]
     cols: dict[str, list] = {k: [r.get(k) for r in rows] for k in names}
     cols["ok"] = [(r["received"] > 0) if "received" in r else r["replies"] > 0 for r in rows]
-    return SCHEMAS["probes"].frame(cols)
+    return SCHEMAS["probes"].frame(cols, warnings=warnings)

@@ -114,4 +114,4 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
         cols["source"].append(src)
         cols["text"].append(line)
         cols["line"].append(n)
-    return SCHEMAS["pings"].frame(cols)
+    return SCHEMAS["pings"].frame(cols, warnings=warnings)

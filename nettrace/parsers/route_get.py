@@ -118,4 +118,4 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
             continue
         warn(warnings, n, f"unknown route get line: {s[:60]!r}")
     cols = {c.name: [r.get(c.name) for r in rows] for c in schema.columns}
-    return schema.frame(cols, length=len(rows))
+    return schema.frame(cols, length=len(rows), warnings=warnings)

@@ -165,4 +165,4 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     for row in rows:
         row["reachable"] = _reachable(row["reach"]) if "reach" in row else None
     cols = {name: [row.get(name) for row in rows] for name in schema.names}
-    return schema.frame(cols, length=len(rows))
+    return schema.frame(cols, length=len(rows), warnings=warnings)

@@ -111,4 +111,4 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     if not rows:
         rows = summary
     cols = {name: [row.get(name) for row in rows] for name in NETWORK_ORDER.names}
-    return NETWORK_ORDER.frame(cols, length=len(rows))
+    return NETWORK_ORDER.frame(cols, length=len(rows), warnings=warnings)

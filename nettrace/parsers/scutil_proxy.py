@@ -117,4 +117,4 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
             kind, key, start, items = stack.pop()
             if kind == "array":
                 emit(key, ",".join(items), start)
-    return SCHEMAS["proxy"].frame(cols, length=len(cols["line"]))
+    return SCHEMAS["proxy"].frame(cols, length=len(cols["line"]), warnings=warnings)

@@ -59,4 +59,4 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     schema = SCHEMAS["sw_vers"]
     if not row:
         return schema.empty()
-    return schema.frame({name: [row.get(name)] for name in schema.names}, length=1)
+    return schema.frame({name: [row.get(name)] for name in schema.names}, length=1, warnings=warnings)

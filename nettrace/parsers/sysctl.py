@@ -66,4 +66,4 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
         cols["value"].append(value)
         cols["boottime"].append(_boottime(value))
         cols["line"].append(n)
-    return SCHEMAS["sysctl"].frame(cols, length=len(cols["line"]))
+    return SCHEMAS["sysctl"].frame(cols, length=len(cols["line"]), warnings=warnings)

@@ -92,4 +92,4 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
         cols["name"].append(name or None)
         cols["state"].append(state or None)
         cols["line"].append(n)
-    return SCHEMAS["system_extensions"].frame(cols, length=len(cols["line"]))
+    return SCHEMAS["system_extensions"].frame(cols, length=len(cols["line"]), warnings=warnings)

@@ -67,4 +67,4 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
         for name, value in zip(_NAMES, values):
             cols[name].append(value)
         cols["line"].append(n)
-    return SCHEMAS["uname"].frame(cols, length=len(cols["line"]))
+    return SCHEMAS["uname"].frame(cols, length=len(cols["line"]), warnings=warnings)
