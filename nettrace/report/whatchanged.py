@@ -37,10 +37,11 @@ def _cite_spans(row: dict, lang: str) -> list:
             continue
         line = row.get(f"{side}_line")
         where = f"{f}:{'' if line is None or pd.isna(line) else int(line)}"
-        text_ = row.get(f"{side}_text")
+        text_ = " ".join(str(row.get(f"{side}_text") or "").split())
+        value = " ".join(str(row.get(side) or "").split())
         spans += [doc.text(f" · {t('diff.' + side, lang)} "), doc.code(where)]
-        if isinstance(text_, str) and text_.strip():
-            spans += [doc.text(" "), doc.code(" ".join(text_.split()))]
+        if text_ and not (value and text_.startswith(value)):  # the line, unless the sentence already quotes it
+            spans += [doc.text(" "), doc.code(text_)]
     return spans
 
 
@@ -133,9 +134,9 @@ def routes_figure(d: Diff, lang: str = "en", max_rows: int = 26) -> Figure:
         ax.set_axis_off()
         ax.set_xlim(0, 2)
         ax.set_ylim(n + (1 if more else 0) + 0.2, -1.3)
-        ax.text(0.01, -0.8, _short(f"{t('diff.before', flang)}: {d.before.get('name')}", 60),
+        ax.text(0.01, -0.8, _short(f"{t('diff.before', flang)}: {d.before.get('name')}", 46),
                 fontweight="bold", fontsize=9.5)
-        ax.text(1.03, -0.8, _short(f"{t('diff.after', flang)}: {d.after.get('name')}", 60),
+        ax.text(1.03, -0.8, _short(f"{t('diff.after', flang)}: {d.after.get('name')}", 46),
                 fontweight="bold", fontsize=9.5)
         ax.plot([1.01, 1.01], [-1.1, n + 0.2], color="#DDDDDD", linewidth=1)
         colors = {"removed": _RED, "added": _GREEN, "changed": _ORANGE}
