@@ -250,6 +250,17 @@ def test_one_snapshot_says_so_and_exits_1(tmp_path, capsys):
     assert "only one snapshot of netstat_routes" in out
 
 
+def test_cut_capture_compares_start_with_its_last_periodic(tmp_path):
+    """No end snapshot: routes are compared with the last periodic one; what periodic snapshots do
+    not hold (ps) is said, not guessed."""
+    files = {"start/netstat_routes.out": LOON_ON_TOP, "periodic/1/netstat_routes.out": LOON_ON_TOP,
+             "periodic/2/netstat_routes.out": EN0_ON_TOP, "start/ps.out": "  PID  PPID   UID USER  STARTED COMMAND\n"}
+    d = diff(nettrace.load(write_bundle(tmp_path / "p.tar.gz", {k: v.encode() for k, v in files.items()})))
+    assert d.after["snapshot"] == "periodic 2"
+    assert {r["after_file"] for r in rows(d, "routes", "reranked")} == {"periodic/2/netstat_routes.out"}
+    assert ("diff.warn.one_snapshot", {"area": "processes", "what": "ps", "member": "start/ps.out"}) in d.warnings
+
+
 def test_unreadable_member_is_not_everything_removed(diff_bundles, tmp_path):
     """An AFTER whose routing table is garbage: routes are not compared (not "all removed"), the rest is."""
     garbage = write_bundle(tmp_path / "bad.tar.gz", {"end/netstat_routes.out": b"\x00\xff garbage\n" * 3,
