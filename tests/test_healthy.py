@@ -18,6 +18,7 @@ rule and what it gets wrong, so the suite stays green and the fix shows up as an
 """
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import io
 import json
@@ -188,9 +189,14 @@ def _adapted(line: str) -> str:
 
 
 @pytest.mark.parametrize("case", HEALTHY)
-def test_sources_md_has_the_file_table(case):
+def test_sources_md_accounts_for_every_file(case):
+    """The table names each output file (by name or a glob such as `ping_*`) and says where it comes from."""
     text = (SCENARIOS / case / "SOURCES.md").read_text(encoding="utf-8")
     assert "| file | lines | origin |" in text, f"{case}/SOURCES.md lacks the file/lines/origin table"
+    named = [n for line in text.splitlines() if line.startswith("| `") for n in re.findall(r"`([^`]+)`", line.split("|")[1])]
+    files = sorted(p.name for p in (SCENARIOS / case).iterdir() if p.name not in ("SOURCES.md", "scenario.env"))
+    unnamed = [f for f in files if not any(fnmatch.fnmatchcase(f, n) for n in named)]
+    assert unnamed == [], f"{case}/SOURCES.md does not say where these come from: {unnamed}"
     for row in _corpus_rows(case):
         assert (SCENARIOS / case / row["file"]).is_file(), (case, row["file"])
 
