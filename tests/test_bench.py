@@ -54,14 +54,3 @@ def test_paired_alternates_the_baseline_and_the_parser_and_returns_each_best():
     log.clear()
     bench.paired(lambda: log.append("b"), lambda: log.append("f"), 1, budget=0.05)
     assert 2 < len(log) <= 400 and log[::2] == ["b"] * (len(log) // 2)  # short calls: more rounds
-
-
-def test_the_ifconfig_floor_rebuilds_the_parsers_frames_exactly():
-    import pandas as pd
-
-    text, _ = benchgen.ifconfig(12)
-    frames = ifconfig.parse(text)
-    again = bench._wrapper(frames)()
-    assert set(again) == set(frames)
-    for key, df in frames.items():
-        pd.testing.assert_frame_equal(again[key], df, check_exact=True)
