@@ -141,10 +141,10 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     for (first, header), end in zip(parts, ends):
         pieces.append(_rows(lines.slice(first, end - first), first, header, warnings))
     cols = {k: pa.concat_arrays([p[k] for p in pieces]) for k in pieces[0]} if len(pieces) > 1 else pieces[0]
-    derived = {c: _derive(c) for c in dict.fromkeys(cols["command"].to_pylist())}  # once per distinct command
-    rows = [derived[c] for c in cols["command"].to_pylist()]
-    exes, args, names, bundles = zip(*rows) if rows else ((), (), (), ())
-    cols.update(executable=list(exes), args=list(args), name=list(names), app_bundle=list(bundles))
+    commands = pc.dictionary_encode(cols["command"])  # the executable rule runs once per distinct command
+    derived = list(zip(*(_derive(c) for c in commands.dictionary.to_pylist()))) or [(), (), (), ()]
+    for key, values in zip(("executable", "args", "name", "app_bundle"), derived):
+        cols[key] = pa.array(values, pa.large_string()).take(commands.indices)
     return SCHEMAS["processes"].frame(cols, warnings=warnings)
 
 
