@@ -152,3 +152,73 @@ def test_matches_jc_except_documented(jc_path):
         # JC_NOTES: jc has no `g` (GLOBAL); otherwise the same decoding
         assert [n for n in ours["flag_names"] if n != "GLOBAL"] == j["route_flags_pretty"]
         assert "family" not in j  # JC_NOTES: jc loses the Internet/Internet6 table
+
+
+def test_ipv6_networks_without_n_have_no_prefix():
+    # netname6 appends "/N" only with -n: in jc-osx-10.14.6-netstat-r (no -n) "fe80::%en5 link#8 UCI"
+    # and "ff02::%en0 link#10 UmCI" are networks whose prefix was not printed, not /128 hosts
+    df, warnings = _parse(corpus_text("netstat", "jc-osx-10.14.6-netstat-r.out"))
+    v6 = df[df["family"] == "inet6"].set_index("destination")
+    assert v6.loc["fe80::%en5", "cidr"] is pd.NA and v6.loc["fe80::%en5", "dest_scope"] == "en5"
+    assert v6.loc["ff02::%en0", "cidr"] is pd.NA and v6.loc["ff02::%en0", "gateway_kind"] == "link"
+    assert v6.loc["fe80::1%lo0", "cidr"] == "fe80::1/128"  # UHLI: a host (routename6), complete
+    assert v6.loc["default", "cidr"].iloc[0] == "::/0"
+
+
+def test_values_cut_to_the_column_are_flagged():
+    # netstat -r prints "%-*.*s" (18 wide): "fe80::aede:48ff:fe  ac:de:48:0:11:22  UHLI  lo0" is a cut
+    # address that would read as a valid one; host names are cut too ("kellys-iphone.attl")
+    df, warnings = _parse(corpus_text("netstat", "jc-osx-10.14.6-netstat-r.out"))
+    cut = df[df["destination"] == "fe80::aede:48ff:fe"]
+    assert len(cut) == 2 and cut["cidr"].isna().all() and (cut["flags"] == "UHLI").any()
+    assert df.loc[df["destination"] == "255.255.255.255/32", "cidr"].tolist() == ["255.255.255.255/32"]  # fits
+    assert warnings == [
+        (10, "12 destinations fill the 18-character column: probably cut by netstat -r without -n "
+             "(first 'kellys-iphone.attl'); their cidr is left empty"),
+        (41, "20 destinations fill the 18-character column: probably cut by netstat -r without -n "
+             "(first '2600:1700:bab0:d40'); their cidr is left empty"),
+        (5, "1 gateways fill the 18-character column: probably cut by netstat -r without -n "
+            "(first 'dsldevice.attlocal')"),
+        (35, "1 gateways fill the 18-character column: probably cut by netstat -r without -n "
+             "(first 'fe80::feae:34ff:fe')")]
+    # with -n the IPv6 table is 39 wide and nothing is cut (getmac-macos_26.6.2: no warning)
+    assert _parse(corpus_text("netstat", "getmac-macos_26.6.2-netstat_-rn.out"))[1] == []
+
+
+def test_dotted_link_layer_gateway_is_mac():
+    # Written from netstat.tproj/route.c p_sockaddr: an AF_LINK gateway that is not IFT_ETHER prints
+    # through link_ntoa, bytes in hex joined by dots (no corpus file has one)
+    df, warnings = _parse("Internet:\n"
+                          "Destination        Gateway            Flags               Netif Expire\n"
+                          "169.254.255.255    ff.ff.ff.ff.ff.ff  UHLWbI              bridge0      !\n"
+                          "10.0.0.7           0.1b.21.3a.4c.5d   UHLWIi              fw0        1180\n")
+    assert warnings == [] and df["gateway_kind"].tolist() == ["mac", "mac"]
+    assert df["cidr"].tolist() == ["169.254.255.255/32", "10.0.0.7/32"]
+
+
+def test_generated_table_and_odd_lines():
+    """The bench generator's 2000-route table, with odd lines put in (as the old equivalence test did)."""
+    from tests import benchgen
+
+    text, expected = benchgen.netstat(2000)
+    df, warnings = _parse(text)
+    assert warnings == [] and len(df) == expected["rows"] and int(df["is_default"].sum()) == expected["defaults"]
+    assert int((df["family"] == "inet6").sum()) == expected["inet6"]
+    rows = text.split("\n")
+    rows[10] = "10.1/16  10.0.0.1  UGSc  12  34  en0"       # numbers without a header column for them
+    rows[11] = "10.2/16  10.0.0.1  UGZQq  en0"              # unknown flag letters
+    rows[12] = "10.3/16  10.0.0.1  U!S  en0"                # not a route line
+    rows[13] = "10.4/16  10.0.0.1  UGSc"                    # short
+    rows[40] = "Internet6:"
+    rows[41] = "Destination        Gateway            Flags     Refs Use Netif Expire"
+    rows[42] = "fe80::%en0/64      link#4             UCI          3  17  en0"
+    df, warnings = _parse("\n".join(rows))
+    by_line = df.set_index("line")
+    assert by_line.loc[11, "netif"] == "en0" and by_line.loc[11, "refs"] is pd.NA
+    assert (by_line.loc[43, "refs"], by_line.loc[43, "use"], by_line.loc[43, "family"]) == (3, 17, "inet6")
+    assert 13 not in by_line.index and 14 not in by_line.index
+    assert sorted(warnings, key=str) == sorted([
+        (11, "numbers without a column ignored: '12 34'"),
+        (13, "not a route line: '10.3/16  10.0.0.1  U!S  en0'"),
+        (14, "short route line: '10.4/16  10.0.0.1  UGSc'"),
+        (None, "unknown route flag letters kept undecoded: QZq")], key=str)
