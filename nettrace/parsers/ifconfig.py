@@ -17,12 +17,20 @@ Odd cases handled:
 
 - a block starts at any line ``<name>: flags=<hex><...>``, indented or not (pasted outputs lose
   their tabs; seed 001 has no indentation at all), body lines may be indented with tabs or spaces;
-- point-to-point ``inet 10.1.27.2 --> 10.1.27.2 netmask 0xffff0000`` (utun, ipsec);
+- point-to-point ``inet 10.1.27.2 --> 10.1.27.2 netmask 0xffff0000`` (utun, ipsec; ``af_inet.c``)
+  and ``inet6 fd00::1 --> fd00::2 prefixlen 128`` (``af_inet6.c`` ``in6_status`` prints the
+  destination of an IFF_POINTOPOINT interface before the prefix): ``destination`` either way;
 - ``inet6 fe80::1%lo0 prefixlen 64 scopeid 0x1``: the ``%scope`` is dropped from ``address``, the
   scope id gives the interface ``index`` (``ifconfig -v`` prints ``index N`` on the header line,
-  which wins);
+  which wins); ``ifconfig -f inet6:cidr``'s ``inet6 fe80::1%lo0/64`` gives the prefix length;
+- the media status: on its own ``status: active`` line from network_cmds-328 (Mac OS X 10.6) on,
+  at the end of the media line (``media: autoselect (100baseTX <full-duplex>) status: active``)
+  in network_cmds-245 (Mac OS X 10.4) and earlier (``ifmedia.c`` ``media_status``);
+- the link-level address: ``ether`` for Ethernet-like interfaces, ``lladdr`` for the others
+  (FireWire ``fw0``'s 8-byte EUI-64; ``af_link.c`` ``link_status``): both go to ``ether``;
 - bridge ``Configuration:`` lines and member detail lines are known and skipped silently;
-  ``ifconfig -v`` detail lines (``generation id:``, ``agent ...``, ``scheduler: ...``) too;
+  ``ifconfig -v`` detail lines (``generation id:``, ``agent ...``, ``scheduler: ...``), gif/stf
+  ``tunnel inet A --> B`` and ``ifconfig -m``'s ``supported media:`` list too;
 - CRLF line ends and the capture prefix ``2025-12-28T02:15:27Z<TAB>``.
 
 Anything else is skipped with a warning.
@@ -59,9 +67,11 @@ SCHEMAS = {
         Column("xflags", "object", "more flags (ifconfig -v `xflags=...<...>`), names; NA when absent"),
         Column("mtu", "Int64", "MTU from the header line"),
         Column("metric", "Int64", "`metric N` from the header line (ZeroTier sets 5000); NA when absent"),
-        Column("ether", "string", "link-level address from the `ether` line"),
+        Column("ether", "string", "link-level address from the `ether` line (`lladdr` for other link types, "
+                                  "e.g. FireWire)"),
         Column("peer", "string", "the other half of a feth pair (`peer: feth9868`)"),
-        Column("status", "string", "`status:` line: active or inactive"),
+        Column("status", "string", "`status:` line (or the end of the media line before Mac OS X 10.6): active "
+                                   "or inactive"),
         Column("media", "string", "`media:` line as written, e.g. 'autoselect (10Gbase-T <full-duplex>)'"),
         Column("options", "object", "`options=...<...>` names, e.g. ['TSO4', 'TSO6']"),
         Column("nd6_options", "object", "`nd6 options=...<...>` names, e.g. ['PERFORMNUD', 'DAD']"),
@@ -80,7 +90,8 @@ SCHEMAS = {
         Column("netmask", "string", "inet netmask as written, e.g. 0xffff0000"),
         Column("broadcast", "string", "inet broadcast address"),
         Column("scopeid", "Int64", "inet6 `scopeid 0x..` as a number (the interface index)"),
-        Column("destination", "string", "point-to-point peer (`inet 10.0.0.2 --> 10.0.0.1`)"),
+        Column("destination", "string", "point-to-point peer (`inet 10.0.0.2 --> 10.0.0.1`, "
+                                        "`inet6 fd00::1 --> fd00::2`)"),
         Column("flags", "object", "inet6 address flags, e.g. ['autoconf', 'secured']"),
         Column("secured", "boolean", "inet6 `secured` (stable privacy address)"),
         Column("temporary", "boolean", "inet6 `temporary` (privacy extension address)"),
@@ -122,7 +133,8 @@ _SKIP_PREFIXES = (
     "routermode4:", "routermode6:", "type:", "netif:", "link quality:", "effective interface:",
     "link rate:", "uplink rate:", "downlink rate:", "timestamp:", "desc:", "flowswitch:",
     "thread ", "Address cache:", "Nexus ", "nat64 ", "clat46 ", "ecn ", "inet6 options",
-    "dhcp ", "bandwidth ", "latency ", "lladdr ", "interface ", "vlan:", "bond ",
+    "dhcp ", "bandwidth ", "latency ", "interface ", "vlan:", "bond ", "tunnel inet", "supported media:",
+    "media ",
 )
 
 
@@ -196,10 +208,14 @@ def parse(text: str, warnings: list | None = None) -> dict[str, pd.DataFrame]:
             if len(toks) < 2:
                 warn(warnings, n, "inet6 line without an address")
                 continue
-            addr = toks[1].partition("%")[0]
-            prefixlen = scopeid = None
+            addr, _, cidr = toks[1].partition("/")
+            addr = addr.partition("%")[0]
+            prefixlen = int(cidr) if cidr.isdecimal() else None
+            scopeid = dest = None
             aflags = []
             i = 2
+            if toks[2:3] == ["-->"] and len(toks) > 3:
+                dest, i = toks[3], 4
             while i < len(toks):
                 t = toks[i]
                 if t == "prefixlen" and i + 1 < len(toks):
@@ -218,7 +234,7 @@ def parse(text: str, warnings: list | None = None) -> dict[str, pd.DataFrame]:
                 scope_index = scopeid
             a_iface.append(cur["name"]); a_family.append("inet6"); a_address.append(addr)
             a_prefixlen.append(prefixlen); a_netmask.append(None); a_broadcast.append(None)
-            a_scopeid.append(scopeid); a_dest.append(None); a_flags.append(aflags)
+            a_scopeid.append(scopeid); a_dest.append(dest); a_flags.append(aflags)
             a_secured.append("secured" in aflags); a_temporary.append("temporary" in aflags)
             a_line.append(n)
         elif s.startswith("inet "):
@@ -245,8 +261,8 @@ def parse(text: str, warnings: list | None = None) -> dict[str, pd.DataFrame]:
             a_prefixlen.append(prefixlen); a_netmask.append(netmask); a_broadcast.append(broadcast)
             a_scopeid.append(None); a_dest.append(dest); a_flags.append([])
             a_secured.append(False); a_temporary.append(False); a_line.append(n)
-        elif s.startswith("ether "):
-            cur["ether"] = s[6:].strip()
+        elif s.startswith(("ether ", "lladdr ")):
+            cur["ether"] = s.split(None, 1)[1].strip() if len(s.split()) > 1 else None
         elif s.startswith("options="):
             m = _BITS_RE.search(s)
             cur["options"] = _names(m.group(2)) if m else []
@@ -254,7 +270,10 @@ def parse(text: str, warnings: list | None = None) -> dict[str, pd.DataFrame]:
             m = _BITS_RE.search(s)
             cur["nd6_options"] = _names(m.group(2)) if m else []
         elif s.startswith("media:"):
-            cur["media"] = s[6:].strip()
+            media, sep, status = s[6:].partition(" status: ")
+            cur["media"] = media.strip()
+            if sep:
+                cur["status"] = status.strip()
         elif s.startswith("status:"):
             cur["status"] = s[7:].strip()
         elif s.startswith("peer:"):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 
 from nettrace.parsers import ifconfig
@@ -178,3 +179,47 @@ def test_jc_drops_peer_and_members_that_we_keep():
         pytest.skip("corpus absent")
     ifaces, _, _ = _parse(corpus_text("ifconfig", "jc-osx-10.14.6-ifconfig.out"))
     assert list(ifaces.set_index("name").loc["bridge0", "members"]) == ["en1", "en2", "en3", "en4"]
+
+
+# --------------------------------------------------------------------------- formats of ifconfig.tproj
+# No corpus file has these lines; they are written from Apple's network_cmds printing code (cited).
+
+def test_point_to_point_inet6_keeps_its_destination():
+    # af_inet6.c in6_status: "\tinet6 %s", then " --> %s" for an IFF_POINTOPOINT interface, then
+    # " prefixlen %d ", the address flags and "scopeid 0x%x "
+    ifaces, addrs, warnings = _parse(
+        "utun7: flags=8051<UP,POINTOPOINT,RUNNING,MULTICAST> mtu 1380\n"
+        "\tinet6 fe80::1c2a:9dff:fe3b:4d5e%utun7 --> fe80::1%utun7 prefixlen 64 scopeid 0x1a \n"
+        "\tinet6 fd7a:115c:a1e0::1 --> fd7a:115c:a1e0::2 prefixlen 128 \n")
+    assert warnings == []
+    assert addrs[["address", "destination", "prefixlen", "scopeid"]].values.tolist() == [
+        ["fe80::1c2a:9dff:fe3b:4d5e", "fe80::1%utun7", 64, 0x1a],
+        ["fd7a:115c:a1e0::1", "fd7a:115c:a1e0::2", 128, pd.NA]]
+    assert [list(f) for f in addrs["flags"]] == [[], []]  # "-->" is no flag
+    assert ifaces.loc[0, "index"] == 0x1a
+
+
+def test_older_media_line_with_status_and_firewire_lladdr():
+    # ifmedia.c media_status of network_cmds-245 (Mac OS X 10.4) prints " status: " on the media
+    # line; af_link.c link_status prints "lladdr" for a link type other than Ethernet (FireWire)
+    ifaces, addrs, warnings = _parse(
+        "en0: flags=8863<UP,BROADCAST,SMART,RUNNING,SIMPLEX,MULTICAST> mtu 1500\n"
+        "\tinet 192.168.1.20 netmask 0xffffff00 broadcast 192.168.1.255\n"
+        "\tether 00:0d:93:4a:2b:1c \n"
+        "\tmedia: autoselect (100baseTX <full-duplex>) status: active\n"
+        "fw0: flags=8863<UP,BROADCAST,SMART,RUNNING,SIMPLEX,MULTICAST> mtu 2030\n"
+        "\tlladdr 00:0d:93:ff:fe:4a:2b:1c \n"
+        "\tmedia: autoselect <full-duplex> status: inactive\n"
+        "\tsupported media: autoselect <full-duplex>\n")
+    assert warnings == []
+    en0, fw0 = ifaces.iloc[0], ifaces.iloc[1]
+    assert (en0["media"], en0["status"], en0["ether"]) == ("autoselect (100baseTX <full-duplex>)", "active",
+                                                           "00:0d:93:4a:2b:1c")
+    assert (fw0["media"], fw0["status"], fw0["ether"]) == ("autoselect <full-duplex>", "inactive",
+                                                           "00:0d:93:ff:fe:4a:2b:1c")
+    assert addrs.loc[0, "prefixlen"] == 24
+
+
+def test_unknown_lines_warn():
+    ifaces, addrs, warnings = _parse("en0: flags=8863<UP> mtu 1500\n\tsomething new 42\n")
+    assert len(ifaces) == 1 and warnings == [(2, "unknown ifconfig line: 'something new 42'")]
