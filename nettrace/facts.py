@@ -293,6 +293,15 @@ class Facts:
                 return r
         return None
 
+    def defaults(self, family: str = "inet") -> list[Route]:
+        """Every default route of *family*, unscoped ones first, each group in table order."""
+        rows = [r for r in self._routes.values() if r.family == family and r.is_default]
+        return sorted(rows, key=lambda r: (r.scoped, r.rank if r.rank is not None else 0))
+
+    def all_routes(self, role: str | None = None) -> list[Route]:
+        """Every route of the latest snapshot (of one role: ``traffic``, ``scaffolding``, ``scoped``)."""
+        return [r for r in self._routes.values() if role is None or r.role == role]
+
     def routes_via(self, netif: str, role: str | None = None) -> list[Route]:
         return [r for r in self._routes.values() if r.netif == netif and (role is None or r.role == role)]
 
@@ -309,7 +318,11 @@ class Facts:
         return i.owner if i else None
 
     def interfaces_of(self, *kinds: str) -> list[Interface]:
-        return [i for i in self._ifaces.values() if i.kind in kinds]
+        """Interfaces of these kinds (every interface when no kind is given)."""
+        return [i for i in self._ifaces.values() if not kinds or i.kind in kinds]
+
+    def interfaces_with_address(self, address: str) -> set[str]:
+        return {i.name for i in self._ifaces.values() if address in i.addresses}
 
     # ---- addresses
     def on_local_subnet(self, ip) -> bool:

@@ -8,9 +8,17 @@ with the finding's ``params``, so every finding reads in English and Chinese.
 The JSON shape (:meth:`Finding.to_dict`) is the one ``nettrace analyze --format json`` prints::
 
     {"id", "severity", "title", "summary",
+     "severity_reason": {"key", "params", "text"},      # why this severity: the harm (or its absence)
+     "facts": ["internet:inet", "route:end:inet:…", "interface:utun4", "probe:<file>:<line>", …],
      "culprit": {"pid", "name", "executable", "product"} | null,
      "evidence": [{"file", "line", "timestamp", "text"}],
-     "remedy": [{"command", "changes_system", "why"}]}
+     "remedy": [{"command", "changes_system", "why", "safe_because"}]}
+
+``severity_reason`` is a message key (``why.*``) with its parameters: the evidence of harm that
+made the finding a warning or critical, or what is missing for it to be one. ``facts`` are the
+references of the facts it rests on (:mod:`nettrace.facts`). A remedy that changes the system
+carries ``safe_because`` (a message key: the evidence that makes it safe); the rule engine drops
+one that has none, and never lets an info finding offer one.
 
 Examples
 --------
@@ -66,6 +74,7 @@ class Remedy:
     changes_system: bool
     why: str
     params: dict = field(default_factory=dict)
+    safe_because: str | None = None  # message key: the evidence that makes a system change safe
 
     def rendered_params(self, lang: str) -> dict:
         return localize(self.params, lang)
@@ -75,7 +84,9 @@ class Remedy:
         return t(self.why, lang, **self.rendered_params(lang))
 
     def to_dict(self, lang: str = "en") -> dict:
-        return {"command": self.command, "changes_system": self.changes_system, "why": self.text(lang)}
+        safe = t(self.safe_because, lang, **self.rendered_params(lang)) if self.safe_because else None
+        return {"command": self.command, "changes_system": self.changes_system, "why": self.text(lang),
+                "safe_because": safe}
 
 
 @dataclass(frozen=True)
@@ -104,6 +115,9 @@ class Finding:
     evidence: list[Evidence] = field(default_factory=list)
     remedy: list[Remedy] = field(default_factory=list)
     chain: list[str] = field(default_factory=list)  # graph node ids, route/interface → product
+    severity_reason: str = ""  # message key (why.*): the harm that sets the severity
+    reason_params: dict[str, Any] = field(default_factory=dict)
+    facts: list[str] = field(default_factory=list)  # references of the facts it rests on
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
@@ -121,6 +135,12 @@ class Finding:
     def summary(self, lang: str = "en") -> str:
         return t(f"finding.{self.id}.summary", lang, **self._params(lang))
 
+    def reason(self, lang: str = "en") -> str:
+        """Why the severity was chosen, in *lang* (empty when the rule gave no reason)."""
+        if not self.severity_reason:
+            return ""
+        return t(self.severity_reason, lang, **localize({**self.params, **self.reason_params}, lang))
+
     @property
     def rank(self) -> int:
         return SEVERITIES.index(self.severity)
@@ -131,6 +151,9 @@ class Finding:
             "severity": self.severity,
             "title": self.title(lang),
             "summary": self.summary(lang),
+            "severity_reason": {"key": self.severity_reason or None,
+                                "params": localize(self.reason_params, lang), "text": self.reason(lang)},
+            "facts": list(self.facts),
             "culprit": self.culprit.to_dict() if self.culprit else None,
             "evidence": [e.to_dict() for e in self.evidence],
             "remedy": [r.to_dict(lang) for r in self.remedy],

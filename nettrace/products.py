@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["Product", "match", "products", "macos_model", "system_proxies", "is_system_proxy"]
+__all__ = ["Product", "match", "products", "macos_model", "system_proxies", "is_system_proxy",
+           "service_registries"]
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,12 @@ def system_proxies() -> frozenset[str]:
     """Apple processes that write routes or hold interfaces on behalf of others (configd, nehelper, …):
     the ``processes`` of the stock-Mac model, ``nettrace/data/macos.json``."""
     return frozenset(e["name"] for e in macos_model()["processes"]["entries"])
+
+
+@lru_cache(maxsize=1)
+def service_registries() -> dict[int, str]:
+    """Port -> service registry (Nacos, Eureka, …) from ``products.json`` → ``service_registries``."""
+    return {int(p): r["name"] for r in _catalog()["service_registries"]["registries"] for p in r["ports"]}
 
 
 def is_system_proxy(name: str | None) -> bool:

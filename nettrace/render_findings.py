@@ -4,8 +4,10 @@ These are what ``nettrace analyze`` prints (``--format text|markdown|json``); no
 tools call them directly. Every string read from a bundle goes through :mod:`nettrace.markup`
 before it reaches Markdown.
 
-The JSON document is exactly ``{"bundle": Bundle.summary(), "findings": [Finding.to_dict(lang)]}``
-(see :mod:`nettrace.findings` for a finding's fields).
+The JSON document is ``{"bundle": Bundle.summary(), "findings": [Finding.to_dict(lang)],
+"skipped": [{"rule", "missing", "emits"}], "facts": Facts.to_dict()}`` (see :mod:`nettrace.findings`
+for a finding's fields, :mod:`nettrace.facts` for the facts; ``skipped`` lists the rules that did
+not run for want of an input, and the finding ids they could not check).
 
 Examples
 --------
@@ -13,7 +15,7 @@ Examples
 >>> b = nettrace.load("data/samples/000-zerotier-loopback-default.tar.gz")
 >>> doc = as_json(b, nettrace.findings_of(b))
 >>> sorted(doc), doc["findings"][0]["culprit"]["product"]
-(['bundle', 'findings'], 'ZeroTier')
+(['bundle', 'facts', 'findings', 'skipped'], 'ZeroTier')
 >>> print(as_text(b, nettrace.findings_of(b)).splitlines()[0])
 000-zerotier-loopback-default: 2 finding(s)
 """
@@ -27,8 +29,23 @@ __all__ = ["as_json", "as_text", "as_markdown"]
 
 
 def as_json(bundle, findings, lang: str = "en") -> dict:
-    """The ``analyze --format json`` document: the bundle's summary and every finding."""
-    return {"bundle": bundle.summary(), "findings": [f.to_dict(lang) for f in findings]}
+    """The ``analyze --format json`` document: the bundle's summary, every finding, the rules skipped
+    and the facts the findings rest on."""
+    from nettrace.analysis import facts_of
+
+    return {"bundle": bundle.summary(), "findings": [f.to_dict(lang) for f in findings],
+            "skipped": [s.to_dict() for s in _skipped(bundle)], "facts": facts_of(bundle).to_dict()}
+
+
+def _skipped(bundle) -> list:
+    return list(getattr(bundle, "rules_skipped", []) or [])
+
+
+def _skipped_line(bundle, lang: str) -> str | None:
+    sk = _skipped(bundle)
+    if not sk:
+        return None
+    return t("analyze.skipped", lang, rules=", ".join(f"{s.rule} ({', '.join(s.missing)})" for s in sk))
 
 
 def as_text(bundle, findings, lang: str = "en") -> str:
@@ -48,13 +65,20 @@ def as_text(bundle, findings, lang: str = "en") -> str:
                 lines.append(f"  {t('analyze.culprit', lang)}: {f.culprit.label()}"
                              + (f" — {f.culprit.executable}" if f.culprit.executable else ""))
             lines.append(f"  {f.summary(lang)}")
+            if f.reason(lang):
+                lines.append(f"  {f.reason(lang)}")
             for e in f.evidence:
                 when = f" [{e.timestamp}]" if e.timestamp else ""
                 lines.append(f"    {e.file}:{e.line if e.line is not None else '-'}{when}  {e.text}")
             for r in f.remedy:
                 tag = t("changes_system.yes" if r.changes_system else "changes_system.no", lang)
                 lead = f"$ {r.command}   " if r.command else "→ "
-                lines.append(f"    {lead}({tag}) {r.text(lang)}")
+                safe = r.to_dict(lang)["safe_because"]
+                lines.append(f"    {lead}({tag}) {r.text(lang)}" + (f" {safe}" if safe else ""))
+    skipped = _skipped_line(bundle, lang)
+    if skipped:
+        lines.append("")
+        lines.append(skipped)
     if len(bundle.warnings):
         lines.append("")
         lines.append(t("analyze.warnings", lang, n=len(bundle.warnings)))
@@ -74,11 +98,19 @@ def as_markdown(bundle, findings, lang: str = "en") -> str:
             out.append("")
         out.append(md_escape(f.summary(lang)))
         out.append("")
+        if f.reason(lang):
+            out.append(f"*{md_escape(f.reason(lang))}*")
+            out.append("")
         for e in f.evidence:
             out.append(f"- {md_code(f'{e.file}:{e.line}')} {md_code(e.text)}")
         for r in f.remedy:
             tag = t("changes_system.yes" if r.changes_system else "changes_system.no", lang)
             lead = f"{md_code(r.command)} " if r.command else ""
-            out.append(f"- {lead}({md_escape(tag)}) {md_escape(r.text(lang))}")
+            safe = r.to_dict(lang)["safe_because"]
+            out.append(f"- {lead}({md_escape(tag)}) {md_escape(r.text(lang))}" + (f" {md_escape(safe)}" if safe else ""))
+        out.append("")
+    skipped = _skipped_line(bundle, lang)
+    if skipped:
+        out.append(md_escape(skipped))
         out.append("")
     return "\n".join(out) + "\n"

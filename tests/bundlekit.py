@@ -100,6 +100,9 @@ def _entry_of(path: str) -> tuple[str, str, str, str | None, str]:
 def manifest_for(files: dict[str, bytes]) -> dict:
     commands = []
     for path, data in files.items():
+        if path.endswith(".err") and path[:-4] + ".out" in files:
+            continue  # the stderr of the .out beside it, recorded in that command's entry
+        err = files.get(path[:-4] + ".err", b"") if path.endswith(".out") else b""
         name, kind, phase, target, as_ = _entry_of(path)
         name, argv = NAMES.get(path, (name, [name] + ([target] if target else [])))
         stream = kind == "stream"
@@ -108,8 +111,8 @@ def manifest_for(files: dict[str, bytes]) -> dict:
             "seq": None, "target": target, "as": as_, "argv": argv, "output": path,
             "stderr": None if stream or not path.endswith(".out") else path[:-4] + ".err", "started_at": "2025-12-28T02:16:00Z",
             "ended_at": "2025-12-28T02:16:01Z", "exit_code": 0, "timed_out": False, "truncated": False,
-            "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(), "stderr_bytes": 0,
-            "stderr_sha256": hashlib.sha256(b"").hexdigest(), "skipped": None})
+            "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(), "stderr_bytes": len(err),
+            "stderr_sha256": hashlib.sha256(err).hexdigest(), "skipped": None})
     return {"schema_version": 1, "capture_version": "0.1.0", "host": "MacBook-Pro",
             "macos": {"product_name": "macOS", "product_version": "26.2", "build_version": "25C56"},
             "started_at": "2025-12-28T02:14:50Z", "ended_at": "2025-12-28T02:16:05Z", "timezone": "+0800",
@@ -173,3 +176,75 @@ def host(tmp_path: Path, name: str = "host", base: bool = True, drop: tuple[str,
         else:
             files[path] = text.encode() if isinstance(text, str) else text
     return nettrace.load(write_bundle(tmp_path / f"{name}.tar.gz", files))
+
+
+# ---- a healthy Mac to start rule tests from (formats of the scenarios above; see SOURCES there)
+HEALTHY_NETSTAT = """Routing tables
+
+Internet:
+Destination        Gateway            Flags               Netif Expire
+default            10.68.255.254      UGScg                 en0       
+10.68/16           link#11            UCS                   en0      !
+10.68.1.20/32      link#11            UCS                   en0      !
+10.68.255.254      5c:e9:31:0b:aa:01  UHLWIir               en0   1185
+127                127.0.0.1          UCS                   lo0       
+127.0.0.1          127.0.0.1          UH                    lo0       
+169.254            link#11            UCS                   en0      !
+224.0.0/4          link#11            UmCS                  en0      !
+255.255.255.255/32 link#11            UCS                   en0      !
+
+Internet6:
+Destination                             Gateway                                 Flags               Netif Expire
+default                                 fe80::%utun0                            UGcIg               utun0       
+default                                 fe80::%utun1                            UGcIg               utun1       
+::1                                     ::1                                     UHL                   lo0       
+fe80::%lo0/64                           fe80::1%lo0                             UcI                   lo0       
+fe80::1%lo0                             link#1                                  UHLI                  lo0       
+fe80::%utun0/64                         fe80::44ec:3313:d7f8:ad01%utun0         UcI                 utun0       
+fe80::%utun1/64                         fe80::8900:6907:1ae0:99e8%utun1         UcI                 utun1       
+ff00::/8                                fe80::44ec:3313:d7f8:ad01%utun0         UmCI                utun0       
+ff00::/8                                fe80::8900:6907:1ae0:99e8%utun1         UmCI                utun1       
+"""
+
+APPLE_UTUNS = """utun0: flags=8051<UP,POINTOPOINT,RUNNING,MULTICAST> mtu 1500
+	inet6 fe80::44ec:3313:d7f8:ad01%utun0 prefixlen 64 scopeid 0x12 
+	nd6 options=201<PERFORMNUD,DAD>
+utun1: flags=8051<UP,POINTOPOINT,RUNNING,MULTICAST> mtu 1380
+	inet6 fe80::8900:6907:1ae0:99e8%utun1 prefixlen 64 scopeid 0x13 
+	nd6 options=201<PERFORMNUD,DAD>
+"""
+
+HEALTHY_IFCONFIG = IFCONFIG.split("feth4868:")[0] + APPLE_UTUNS
+
+HEALTHY_PS = """  PID  PPID   UID USER             STARTED COMMAND
+    1     0     0 root             Sun Dec 28 09:58:01 2025 /sbin/launchd
+  382     1     0 root             Sun Dec 28 09:58:03 2025 /usr/libexec/configd
+  461     1    65 _mdnsresponder   Sun Dec 28 09:58:04 2025 /usr/sbin/mDNSResponder
+  606     1   501 noblee.tung      Sun Dec 28 09:59:32 2025 /System/Library/PrivateFrameworks/IDS.framework/identityservicesd.app/Contents/MacOS/identityservicesd
+"""
+
+HEALTHY_LSOF = """COMMAND    PID            USER  FD   TYPE             DEVICE SIZE/OFF                NODE NAME
+mDNSRespo  461  _mdnsresponder   3u  IPv4 0xda5d38eedaa678fe      0t0                 UDP *:5353
+identitys  606     noblee.tung   5u  systm 0x775bccf0dc556b6e      0t0                     [ctl com.apple.net.utun_control id 6 unit 1]
+"""
+
+
+def ping_out(target: str, ok: bool = True, error: str | None = None) -> str:
+    """`ping -c 3` output (real format): three replies, or three timeouts with an optional error line."""
+    head = f"PING {target} ({target}): 56 data bytes\n"
+    if ok:
+        body = "".join(f"64 bytes from {target}: icmp_seq={i} ttl=57 time=12.{i}00 ms\n" for i in range(3))
+        return head + body + (f"\n--- {target} ping statistics ---\n3 packets transmitted, 3 packets received, "
+                              "0.0% packet loss\nround-trip min/avg/max/stddev = 12.000/12.100/12.200/0.082 ms\n")
+    body = "".join(f"Request timeout for icmp_seq {i}\n" for i in range(2))
+    out = head + body + (f"\n--- {target} ping statistics ---\n3 packets transmitted, 0 packets received, "
+                         "100.0% packet loss\n")
+    return out + (f"{error}\n" * 3 if error else "")
+
+
+def healthy(tmp_path: Path, name: str = "healthy", **members):
+    """A healthy Wi-Fi Mac (en0 default, Apple's utun0/utun1, lsof and ps of Apple daemons) with
+    *members* replaced or added as in :func:`host`."""
+    base = {"netstat": HEALTHY_NETSTAT, "ifconfig": HEALTHY_IFCONFIG, "ps": HEALTHY_PS, "lsof": HEALTHY_LSOF}
+    base.update(members)
+    return host(tmp_path, name=name, base=False, **base)

@@ -1,14 +1,28 @@
-"""Rules: small functions that read frames and the graph and return :class:`~nettrace.findings.Finding`s.
+"""Rules: small declarative units that read frames and facts and return :class:`~nettrace.findings.Finding`s.
 
-A rule declares the frames it needs (insights-core style)::
+Each rule module declares, at its top, the finding ids it can emit and the inputs it needs
+(insights-core style)::
 
-    @rule("default-route-hijacked", requires=["routes"], optional=["route_events", "open_files"])
-    def default_route_hijacked(ctx): ...
+    EMITS = ("vpn-residue", "tunnel-interfaces-idle")
 
-``requires`` frames must all be non-empty, else the rule is skipped and the skip is recorded
-(``ctx.bundle`` keeps a ``rules_skipped`` list: rule id and the missing frames). A rule never
-raises out of :func:`run_rules`: a crash becomes a bundle warning naming the rule, and the other
-rules still run. Rules only decide; prose lives in ``nettrace/data/messages/findings.*.json``.
+    @rule("vpn-residue", emits=EMITS, requires=["routes"], facts=["routes", "interfaces"],
+          optional=["open_files", "logs"])
+    def vpn_residue(ctx): ...
+
+- ``requires``: frames that must be non-empty; ``facts``: facts of :mod:`nettrace.facts` the rule
+  reads (each needs the frames in :data:`FACT_INPUTS`). When an input is missing the rule is
+  skipped and the skip is recorded (``bundle.rules_skipped``: :class:`Skipped` rule id, missing
+  inputs, the finding ids it could not check), which ``analyze`` prints.
+- ``emits``: a finding with an id the rule did not declare is dropped with a bundle warning.
+- A remedy that changes the system must say why it is safe (``Remedy.safe_because``), and an
+  info finding never offers one: the engine drops such remedies (a healthy Mac is shown no "fix").
+- A rule never raises out of :func:`run_rules`: a crash becomes a bundle warning naming the rule,
+  and the other rules still run.
+
+Rules never import one another: what several need lives in :mod:`nettrace.facts` or in the
+:class:`Context` helpers below. Rules only decide; prose lives in
+``nettrace/data/messages/findings.*.json`` (finding titles and summaries, ``why.*`` severity
+reasons, ``remedy.*``).
 """
 from __future__ import annotations
 
@@ -18,29 +32,56 @@ from typing import Callable
 
 import pandas as pd
 
-from nettrace.findings import Evidence, Finding
+from nettrace import graph as g
+from nettrace import products as prod
+from nettrace.findings import Evidence, Finding, Remedy
 
-__all__ = ["rule", "run_rules", "findings_of", "RULES", "Context"]
+__all__ = ["rule", "run_rules", "findings_of", "RULES", "Context", "Skipped", "FACT_INPUTS", "RULE_MODULES"]
 
-RULE_MODULES = ("routing", "churn", "residue", "addresses", "stack", "dns", "pf", "capture")
+RULE_MODULES = ("routing", "binding", "churn", "residue", "addresses", "stack", "dns", "pf", "capture")
+
+# facts a rule may declare -> the frames they are derived from (any one non-empty suffices)
+FACT_INPUTS = {
+    "internet": ("routes",), "routes": ("routes",), "interfaces": ("interfaces", "routes"),
+    "owners": ("open_files",), "failed_probes": ("probes", "pings"), "addresses": ("addresses",),
+}
 
 
 @dataclass
 class Rule:
     id: str
     func: Callable
+    module: str
+    emits: tuple[str, ...]
     requires: tuple[str, ...]
+    facts: tuple[str, ...]
     optional: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A rule that did not run: its id, the inputs that were missing, the findings it could not check."""
+
+    rule: str
+    missing: tuple[str, ...]
+    emits: tuple[str, ...]
+
+    def to_dict(self) -> dict:
+        return {"rule": self.rule, "missing": list(self.missing), "emits": list(self.emits)}
 
 
 RULES: dict[str, Rule] = {}
 
 
-def rule(rule_id: str, requires=(), optional=()):
-    """Register a rule function under *rule_id*."""
+def rule(rule_id: str, *, emits, requires=(), facts=(), optional=()):
+    """Register a rule function under *rule_id* with the finding ids it *emits* and its inputs."""
+    unknown = [f for f in facts if f not in FACT_INPUTS]
+    if unknown:
+        raise ValueError(f"rule {rule_id}: unknown facts {unknown}")
 
     def deco(func):
-        RULES[rule_id] = Rule(rule_id, func, tuple(requires), tuple(optional))
+        RULES[rule_id] = Rule(rule_id, func, func.__module__, tuple(emits), tuple(requires), tuple(facts),
+                              tuple(optional))
         return func
 
     return deco
@@ -49,6 +90,16 @@ def rule(rule_id: str, requires=(), optional=()):
 def _load_rules() -> None:
     for mod in RULE_MODULES:
         importlib.import_module(f"{__name__}.{mod}")
+
+
+def missing_inputs(bundle, r: Rule) -> list[str]:
+    """The inputs of *r* that *bundle* lacks: frames, and facts none of whose frames is present."""
+    missing = [f for f in r.requires if bundle.frame(f).empty]
+    for fact in r.facts:
+        inputs = FACT_INPUTS[fact]
+        if all(bundle.frame(i).empty for i in inputs) and not any(i in missing for i in inputs):
+            missing.append(f"{fact} ({' or '.join(inputs)})")
+    return missing
 
 
 @dataclass
@@ -124,6 +175,92 @@ class Context:
     def lsof_captured(self) -> bool:
         return self.facts.lsof
 
+    # ---- helpers several rules share (they used to import one another's)
+    def chain_evidence(self, chain: g.Chain) -> list:
+        """Evidence for each hop of a culprit chain after its start (interfaces, holders, processes)."""
+        out = []
+        G = self.graph
+        for u, v, rel in list(chain.edges):
+            if rel == "held_by":  # cite the lsof line of the holding socket
+                for d in (G.get_edge_data(v, u) or {}).values():
+                    ev = self.evidence({"file": d.get("file"), "line": d.get("line"),
+                                        "captured_at": d.get("captured_at")})
+                    if ev:
+                        out.append(ev)
+                        break
+            ev = self.node_evidence(v)
+            if ev and ev not in out:
+                out.append(ev)
+        return out
+
+    def product_remedy(self, chain: g.Chain, safe_because: str | None) -> list[Remedy]:
+        """The product's own stop/remove advice (products.json) for the product at the end of *chain*.
+
+        It changes the system, so it is offered only with *safe_because* (a ``remedy.safe.*`` key
+        naming the evidence); without it the advice is not offered at all."""
+        product = next((n.split(":", 1)[1] for n in chain.nodes if n.startswith("product:")), None)
+        if not product or product == "macOS" or not safe_because:
+            return []
+        entry = next((e for e in prod.products() if e["name"] == product), None)
+        if not entry or not (entry.get("command") or entry.get("remove")):
+            return []
+        advice = {"en": entry.get("remove", ""), "zh": entry.get("remove_zh") or entry.get("remove", "")}
+        # a GUI product has no command: the remedy is the advice itself (command left empty)
+        return [Remedy(entry.get("command", ""), True, "remedy.product", {"product": product, "advice": advice},
+                       safe_because=safe_because)]
+
+    def writers(self, route_node: str) -> tuple[list, list[str]]:
+        """Route-monitor evidence of who wrote *route_node*, and the writers as ``name (pid N)``."""
+        evs, names = [], []
+        for w in g.writers(self.graph, route_node):
+            ev_node, proc = w.nodes[1], w.nodes[2]
+            e = self.node_evidence(ev_node)
+            if e and e not in evs:
+                evs.append(e)
+            a = self.graph.nodes[proc]
+            name = f"{a.get('name') or '?'} (pid {a.get('pid') or proc.split(':')[1]})"
+            if name not in names:
+                names.append(name)
+        return evs, names
+
+    def failed_probes(self, targets=None, how=None) -> pd.DataFrame:
+        """Failed probes (``Facts.failed_probes``), optionally of some targets and kinds of failure."""
+        fp = self.facts.failed_probes
+        if targets is not None:
+            fp = fp[fp["target"].isin(list(targets)) | fp["destination"].isin(list(targets))]
+        if how is not None:
+            fp = fp[fp["how"].isin([how] if isinstance(how, str) else list(how))]
+        return fp
+
+    @staticmethod
+    def probe_refs(df: pd.DataFrame) -> list[str]:
+        from nettrace.facts import probe_ref
+
+        return [probe_ref(f, ln) for f, ln in zip(df["file"], df["line"])] if len(df) else []
+
+
+def _check(bundle, r: Rule, findings: list[Finding]) -> list[Finding]:
+    """Enforce a rule's declarations on what it returned (see the module docstring)."""
+    out = []
+    for f in findings:
+        if f.id not in r.emits:
+            _warn(bundle, f"rule {r.id} emitted {f.id!r}, which it does not declare; dropped")
+            continue
+        kept = []
+        for rem in f.remedy:
+            if rem.changes_system and (f.severity == "info" or not rem.safe_because):
+                _warn(bundle, f"rule {r.id}: a system-changing remedy on a {f.severity} finding {f.id} without "
+                              "the evidence that makes it safe was dropped")
+                continue
+            kept.append(rem)
+        f.remedy = kept
+        out.append(f)
+    return out
+
+
+def _warn(bundle, message: str) -> None:
+    bundle.warnings.loc[len(bundle.warnings)] = ["rules", pd.NA, message, "content"]
+
 
 def findings_of(bundle) -> list[Finding]:
     """The findings of every rule on *bundle*, most severe first; run once (memoised in the bundle)."""
@@ -133,23 +270,22 @@ def findings_of(bundle) -> list[Finding]:
 
 
 def run_rules(bundle) -> list[Finding]:
-    """Run every rule on *bundle*; findings sorted most severe first."""
+    """Run every rule on *bundle*; findings sorted most severe first. Skips land in ``bundle.rules_skipped``."""
     from nettrace.graph import graph_of
 
     _load_rules()
     ctx = Context(bundle, graph_of(bundle))
     findings: list[Finding] = []
-    skipped = []
+    skipped: list[Skipped] = []
     for r in RULES.values():
-        missing = [f for f in r.requires if bundle.frame(f).empty]
+        missing = missing_inputs(bundle, r)
         if missing:
-            skipped.append((r.id, missing))
+            skipped.append(Skipped(r.id, tuple(missing), r.emits))
             continue
         try:
-            findings.extend(r.func(ctx) or [])
+            findings.extend(_check(bundle, r, list(r.func(ctx) or [])))
         except Exception as exc:  # one broken rule must not hide the others
-            bundle.warnings.loc[len(bundle.warnings)] = ["rules", pd.NA, f"rule {r.id} failed: {type(exc).__name__}: {exc}",
-                                                          "content"]
+            _warn(bundle, f"rule {r.id} failed: {type(exc).__name__}: {exc}")
     bundle.rules_skipped = skipped
     findings.sort(key=lambda f: (f.rank, f.id))
     return findings

@@ -1,13 +1,25 @@
 """Route churn: the same route added and deleted again and again (seed 000's "drops every few
-minutes"), who wrote it, and whether the ping loops lost replies at the same moments."""
+minutes"), who wrote it, and whether the ping loops lost replies at the same moments.
+
+Severity from harm: critical when ping loss coincides with churn of a route that carries Internet
+traffic (a default, or a route covering public space); warning when loss coincides with churn of
+another traffic route; info when nothing was lost (Wi-Fi roaming and VPN reconnects churn routes
+too). Scaffolding (link-local, multicast, cloned ARP/NDP host routes — AWDL churns these all day)
+is not counted, and only unscoped changes can make churn critical (a scoped route never captures
+unscoped traffic).
+"""
 from __future__ import annotations
 
 import pandas as pd
 
+import ipaddress
+
 from nettrace import graph as g
 from nettrace.findings import Finding, Remedy
+from nettrace.i18n import LANGS, t
 from nettrace.rules import Context, rule
-from nettrace.rules.routing import chain_evidence, remedy_for
+
+EMITS = ("route-churn",)
 
 CHANGE_TYPES = ("RTM_ADD", "RTM_DELETE", "RTM_CHANGE")
 WINDOW_SLACK = pd.Timedelta(seconds=15)
@@ -33,10 +45,30 @@ def _where(ev: pd.DataFrame) -> pd.Series:
     return ev["interface"].astype("object").fillna(ev["gateway"].astype("object")).fillna("?").astype(str)
 
 
-@rule("route-churn", requires=["route_events"], optional=["pings", "processes"])
+def _scaffolding(dst: str, flags) -> bool:
+    """Link-local / multicast / broadcast destinations and cloned or link-layer host routes."""
+    names = set(flags) if isinstance(flags, (list, tuple)) else set()
+    if names & {"WASCLONED", "LLINFO", "MULTICAST", "BROADCAST"}:
+        return True
+    try:
+        a = ipaddress.ip_address(dst.split("%", 1)[0])
+    except ValueError:
+        return False
+    return a.is_link_local or a.is_multicast or a == ipaddress.ip_address("255.255.255.255")
+
+
+def _internet_like(dst: str) -> bool:
+    return dst == "default" or dst in ("0.0.0.0", "::")
+
+
+@rule("route-churn", emits=EMITS, requires=["route_events"], facts=["interfaces"], optional=["pings", "processes"])
 def route_churn(ctx: Context):
     ev = ctx.frame("route_events")
     changes = ev[ev["type"].isin(CHANGE_TYPES)].copy()
+    if len(changes):
+        keep = [not _scaffolding(str(d), f) for d, f in zip(changes["dst"].astype("object").fillna(""),
+                                                            changes["flags"])]
+        changes = changes[keep]
     if changes.empty:
         return []
     changes["where"] = _where(changes)
@@ -80,15 +112,35 @@ def route_churn(ctx: Context):
             e = ctx.evidence(pings.loc[w["first"]])
             if e:
                 evidence.append(e)
-        evidence += [e for e in chain_evidence(ctx, chain)[1:] if e not in evidence] if chain else []
-        is_default = dst == "default"
-        severity = "critical" if (matched and is_default) else "warning"
+        evidence += [e for e in ctx.chain_evidence(chain) if e not in evidence] if chain else []
+        # an interface-scoped route never captures unscoped traffic: only unscoped changes can cut the Internet
+        unscoped = bool(grp["ifscope"].isna().any())
+        internet = unscoped and _internet_like(dst)
+        if unscoped and not internet:
+            r = ctx.facts.route_for(dst) if dst != "?" else None
+            internet = bool(r is not None and r.covers_internet and r.destination == dst)
+        apple = ctx.facts.is_apple(where)
+        if matched and internet and not apple:
+            severity, why = "critical", "why.churn_internet_loss"
+        elif matched and not apple:
+            severity, why = "warning", "why.churn_loss"
+        else:
+            severity, why = "info", "why.churn_no_loss" if not matched else "why.churn_apple"
         span = (times.max() - times.min()) if len(times) > 1 else pd.Timedelta(0)
+        refs = [f"interface:{where}"]
+        if matched:
+            refs += ctx.probe_refs(pings.loc[[w["first"] for w in matched[:4]]])
+        product = culprit.product if culprit and culprit.product else None
         findings.append(Finding(
             "route-churn", severity,
-            params={"route": {"en": f"{dst} on {where}", "zh": f"{where} 上的 {dst}"}, "adds": adds, "deletes": deletes, "writers": ", ".join(writer_names) or "-",
+            params={"route": {"en": f"{dst} on {where}", "zh": f"{where} 上的 {dst}"}, "adds": adds,
+                    "deletes": deletes,
+                    "writers": ", ".join(writer_names) or {lang: t("who.no_writer", lang) for lang in LANGS},
                     "seconds": int(span.total_seconds()), "loss_windows": len(matched),
-                    "product": culprit.product if culprit and culprit.product else "-"},
+                    "behind": {lang: t("part.product_behind", lang, product=product) if product else ""
+                               for lang in LANGS}},
             culprit=culprit, evidence=evidence, chain=chain.nodes if chain else [],
-            remedy=remedy_for(ctx, chain) + [Remedy("route -n monitor", False, "remedy.route_monitor")]))
+            severity_reason=why, reason_params={"windows": len(matched)}, facts=refs,
+            remedy=(ctx.product_remedy(chain, "remedy.safe.churn_loss") if severity != "info" else [])
+            + [Remedy("route -n monitor", False, "remedy.route_monitor")]))
     return findings

@@ -1,29 +1,30 @@
-"""VPN residue (seed 004): routes through a tunnel that no live process holds or that no longer
-exists, a host route to a VPN server through a gateway on no current subnet, and third-party
-tunnel interfaces left without an owner."""
+"""VPN residue (seed 004): traffic routes into a third-party tunnel that no longer exists or that no
+live process holds, a host route to a VPN server through a gateway on no current subnet, and
+third-party tunnel interfaces left without an owner.
+
+Only routes that carry traffic count (``Facts.routes`` role ``traffic``): link-local, multicast,
+broadcast and cloned host routes are scaffolding every interface has, and interface-scoped routes
+(flag ``I``) never capture unscoped traffic. Apple's own interfaces (``utun0-3`` with link-local
+IPv6 only, awdl, llw …; ``nettrace/data/macos.json``) are never leftovers.
+
+Severity from harm: critical when a dead route carries Internet traffic (it is the Internet route
+or covers public space); warning when dead routes carry other traffic, or a host route pins a
+server to an unreachable gateway (the next VPN connection to it fails); info for idle third-party
+tunnels that carry nothing.
+"""
 from __future__ import annotations
 
 import ipaddress
-import re
 
 import pandas as pd
 
-from nettrace import graph as g
 from nettrace import products as prod
 from nettrace.findings import Culprit, Finding, Remedy
+from nettrace.i18n import LANGS, t
 from nettrace.rules import Context, rule
 
-TUNNEL_RE = re.compile(r"^(utun|feth|ipsec|ppp|gpd|tun|tap)\d+$")
-
-
-def _held(ctx: Context, interface: str) -> bool:
-    return len(g.owner(ctx.graph, interface).nodes) > 1
-
-
-def _meaningful(row) -> bool:
-    """Routes that carry traffic: not link-local / multicast scaffolding every interface has."""
-    cidr = str(row["cidr"]) if pd.notna(row["cidr"]) else ""
-    return not (cidr.startswith(("fe80:", "ff0", "ff01:", "ff02:", "224.0.0", "255.255.255.255")))
+EMITS = ("vpn-residue", "tunnel-interfaces-idle")
+TUNNEL_KINDS = ("tunnel", "overlay")
 
 
 def _log_culprit(ctx: Context, needles: list[str]):
@@ -50,78 +51,104 @@ def _log_culprit(ctx: Context, needles: list[str]):
     return culprit, [r for _, _, r in named[:4]]
 
 
-@rule("vpn-residue", requires=["routes"], optional=["interfaces", "open_files", "logs"])
-def vpn_residue(ctx: Context):
-    routes = ctx.latest("routes")
-    lsof = ctx.lsof_captured()
-    dead_routes = []  # (row, reason)
-    for _, row in routes.iterrows():
-        netif = row["netif"]
-        if pd.isna(netif) or not TUNNEL_RE.match(str(netif)) or not _meaningful(row):
+def _dead_routes(ctx: Context) -> list[tuple]:
+    """(route, why) for traffic routes into a missing or ownerless third-party tunnel."""
+    out = []
+    for r in ctx.facts.all_routes("traffic"):
+        iface = ctx.facts.interface(r.netif)
+        if iface is None or iface.apple or iface.kind not in TUNNEL_KINDS + ("other",):
             continue
-        if not ctx.interface_exists(str(netif)):
-            dead_routes.append((row, "missing"))
-        elif lsof and not _held(ctx, str(netif)):
-            dead_routes.append((row, "ownerless"))
-    stale_hosts = []
-    for _, row in routes.iterrows():
-        flags = str(row["flags"]) if pd.notna(row["flags"]) else ""
-        if "H" not in flags or "G" not in flags or row["gateway_kind"] != "ip":
+        if not iface.exists:
+            out.append((r, "missing"))
+        elif ctx.facts.lsof and iface.owner is None and iface.kind in TUNNEL_KINDS:
+            out.append((r, "ownerless"))
+    return out
+
+
+def _stale_hosts(ctx: Context) -> list:
+    out = []
+    for r in ctx.facts.all_routes("traffic"):
+        if "H" not in r.flags or "G" not in r.flags or r.gateway_kind != "ip":
             continue
-        gw = str(row["gateway"]).split("%", 1)[0]
+        gw = (r.gateway or "").split("%", 1)[0]
         try:
             if ipaddress.ip_address(gw).is_loopback:
                 continue
         except ValueError:
             continue
-        if not ctx.on_local_subnet(gw):
-            stale_hosts.append(row)
-    orphans = []
-    if lsof:
-        ifs = ctx.latest("interfaces")
-        for _, row in ifs.iterrows():
-            name = str(row["name"])
-            if row["kind"] in ("utun", "feth") and not _held(ctx, name):
-                addrs = ctx.latest("addresses")
-                mine = addrs[addrs["interface"] == name]
-                carries = bool(len(mine[mine["family"] == "inet"])) or bool(
-                    len(routes[(routes["netif"] == name) & routes.apply(_meaningful, axis=1)])) if len(routes) else False
-                orphans.append((row, carries))
-    if not dead_routes and not stale_hosts and not [o for o in orphans if o[1]]:
-        if orphans and len(orphans) >= 4:
-            names = [str(r["name"]) for r, _ in orphans]
-            return [Finding("tunnel-interfaces-idle", "info", params={"count": len(names), "interfaces": ", ".join(names)},
-                            evidence=ctx.evidence_rows(pd.DataFrame([r for r, _ in orphans]), 8),
-                            remedy=[Remedy("ifconfig -a | grep -A3 '^utun'", False, "remedy.list_utun")])]
+        if not ctx.facts.on_local_subnet(gw) and gw not in ctx.facts.local_addresses:
+            out.append(r)
+    return out
+
+
+def _idle(ctx: Context, dead: list) -> list:
+    """Third-party tunnels nobody holds that carry no traffic route (lsof captured)."""
+    if not ctx.facts.lsof:
         return []
-    needles = [str(r["destination"]) for r in stale_hosts] + [str(r["netif"]) for r, _ in dead_routes]
+    dead_ifs = {r.netif for r, _ in dead}
+    return [i for i in ctx.facts.interfaces_of(*TUNNEL_KINDS)
+            if i.exists and i.owner is None and i.name not in dead_ifs and not ctx.facts.routes_via(i.name, "traffic")]
+
+
+def _list(lang: str, key: str, items: list[str], **kw) -> str:
+    return t(key, lang, items=", ".join(items), **kw) if items else ""
+
+
+@rule("vpn-residue", emits=EMITS, requires=["routes"], facts=["routes", "interfaces"],
+      optional=["open_files", "logs", "processes"])
+def vpn_residue(ctx: Context):
+    dead = _dead_routes(ctx)
+    stale = _stale_hosts(ctx)
+    idle = _idle(ctx, dead)
+    if not dead and not stale:
+        if not idle:
+            return []
+        names = [i.name for i in idle]
+        return [Finding("tunnel-interfaces-idle", "info", params={"count": len(names), "interfaces": ", ".join(names)},
+                        evidence=[e for e in (ctx.evidence(i) for i in idle[:8]) if e],
+                        severity_reason="why.idle_tunnels", facts=[i.ref for i in idle],
+                        remedy=[Remedy("ifconfig -a | grep -A3 '^utun'", False, "remedy.list_utun")])]
+    needles = [str(r.destination) for r in stale] + [str(r.netif) for r, _ in dead]
     culprit, log_rows = _log_culprit(ctx, needles)
-    evidence = []
-    for row, _ in dead_routes[:6]:
-        e = ctx.evidence(row)
-        if e:
-            evidence.append(e)
-    evidence += [e for e in (ctx.evidence(r) for r in stale_hosts[:3]) if e]
-    evidence += [e for e in (ctx.evidence(r) for r, carries in orphans[:4]) if e]
+    evidence = [e for e in (ctx.evidence(r) for r, _ in dead[:6]) if e]
+    evidence += [e for e in (ctx.evidence(r) for r in stale[:3]) if e]
+    evidence += [e for e in (ctx.evidence(i) for i in idle[:4]) if e]
     evidence += [e for e in (ctx.evidence(r) for r in log_rows) if e]
     remedy = [Remedy("netstat -rn -f inet", False, "remedy.check_routes")]
-    for row, _ in dead_routes[:8]:
-        cidr = str(row["cidr"])
-        host = cidr.endswith("/32") or cidr.endswith("/128")
-        target = cidr.rsplit("/", 1)[0] if host else cidr
+    for r, why in dead[:8]:
+        host = r.cidr and (r.cidr.endswith("/32") or r.cidr.endswith("/128"))
+        target = r.cidr.rsplit("/", 1)[0] if host else r.cidr
         remedy.append(Remedy(f"sudo route -n delete {'-host' if host else '-net'} {target}", True,
-                             "remedy.delete_residue_route", {"netif": row["netif"]}))
-    for row in stale_hosts[:3]:
-        remedy.append(Remedy(f"sudo route -n delete -host {row['destination']}", True,
-                             "remedy.delete_stale_host", {"gateway": row["gateway"]}))
-    missing = sorted({str(r["netif"]) for r, why in dead_routes if why == "missing"})
-    ownerless = sorted({str(r["netif"]) for r, why in dead_routes if why == "ownerless"})
-    default_dead = any(bool(r["is_default"]) for r, _ in dead_routes)
-    severity = "critical" if default_dead else "warning"
+                             "remedy.delete_residue_route", {"netif": r.netif},
+                             safe_because=f"remedy.safe.residue_{why}"))
+    for r in stale[:3]:
+        remedy.append(Remedy(f"sudo route -n delete -host {r.destination}", True, "remedy.delete_stale_host",
+                             {"gateway": r.gateway}, safe_because="remedy.safe.stale_host"))
+    missing = sorted({r.netif for r, why in dead if why == "missing"})
+    ownerless = sorted({r.netif for r, why in dead if why == "ownerless"})
+    internet_nodes = {x.node for rs in ctx.facts.internet_routes.values() for x in rs}
+    internet = [r for r, _ in dead if r.covers_internet or r.node in internet_nodes]
+    if internet:
+        severity, why = "critical", "why.residue_internet"
+    elif dead:
+        severity, why = "warning", "why.residue_routes"
+    else:
+        severity, why = "warning", "why.stale_host"
+    stale_text = [f"{r.destination} via {r.gateway}" for r in stale]
     params = {
-        "routes": len(dead_routes), "missing": ", ".join(missing) or "-", "ownerless": ", ".join(ownerless) or "-",
-        "stale_hosts": ", ".join(f"{r['destination']} via {r['gateway']}" for r in stale_hosts) or "-",
-        "orphans": ", ".join(str(r["name"]) for r, _ in orphans) or "-",
-        "product": culprit.product if culprit else "-",
+        "routes": len(dead), "missing": ", ".join(missing), "ownerless": ", ".join(ownerless),
+        "stale_hosts": ", ".join(stale_text), "orphans": ", ".join(i.name for i in idle),
+        "product": culprit.product if culprit else "",
+        "details": {lang: ("" if lang == "zh" else " ").join(p for p in (
+            _list(lang, "part.residue_missing", missing, n=len([1 for _, w in dead if w == "missing"])),
+            _list(lang, "part.residue_ownerless", ownerless, n=len([1 for _, w in dead if w == "ownerless"])),
+            _list(lang, "part.residue_stale", stale_text),
+            _list(lang, "part.residue_idle", [i.name for i in idle]),
+            t("part.left_by", lang, product=culprit.product) if culprit and culprit.product else "") if p)
+            for lang in LANGS},
     }
-    return [Finding("vpn-residue", severity, params=params, culprit=culprit, evidence=evidence, remedy=remedy)]
+    refs = [r.ref for r, _ in dead] + [r.ref for r in stale] + [f"interface:{n}" for n in missing + ownerless]
+    refs += [i.ref for i in idle]
+    return [Finding("vpn-residue", severity, params=params, culprit=culprit, evidence=evidence, remedy=remedy,
+                    severity_reason=why, reason_params={"routes": ", ".join(r.destination or "" for r in internet)},
+                    facts=refs)]

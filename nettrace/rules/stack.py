@@ -1,26 +1,30 @@
 """Local stack inconsistency (seed 003): the gateway has a complete ARP entry, yet sending to it
-fails locally with "No route to host"; root succeeds where the user fails."""
+fails locally with "No route to host"; root succeeds where the user fails.
+
+Severity from harm: critical — it only fires when probes show traffic to the gateway failing
+before a packet left the Mac (``Facts.failed_probes`` with ``how`` ``no_route``) while the ARP
+cache says the gateway is known. The ARP remedies change the system and cite that evidence.
+"""
 from __future__ import annotations
 
 import pandas as pd
 
 from nettrace.findings import Finding, Remedy
+from nettrace.i18n import LANGS, t
 from nettrace.rules import Context, rule
+
+EMITS = ("local-stack-inconsistency",)
 
 
 def _gateway(ctx: Context) -> str | None:
     gw = ctx.bundle.manifest.get("default_gateway")
     if gw:
         return str(gw)
-    routes = ctx.latest("routes")
-    if len(routes):
-        d = routes[routes["is_default"].fillna(False) & (routes["gateway_kind"] == "ip")].sort_values("rank")
-        if len(d):
-            return str(d.iloc[0]["gateway"])
-    return None
+    d = [r for r in ctx.facts.defaults("inet") if r.gateway_kind == "ip"]
+    return d[0].gateway if d else None
 
 
-@rule("local-stack-inconsistency", requires=["arp"], optional=["pings", "probes"])
+@rule("local-stack-inconsistency", emits=EMITS, requires=["arp"], facts=["failed_probes"], optional=["routes"])
 def local_stack_inconsistency(ctx: Context):
     gw = _gateway(ctx)
     if not gw:
@@ -59,14 +63,20 @@ def local_stack_inconsistency(ctx: Context):
     evidence += ctx.evidence_rows(root_ok, 2)
     iface = entry.iloc[0]["interface"]
     mac = entry.iloc[0]["mac"]
-    params = {"gateway": gw, "mac": mac, "interface": iface if pd.notna(iface) else "-",
+    tools = ", ".join(sorted(set(user_fail["tool"]))) if len(user_fail) else ""
+    params = {"gateway": gw, "mac": mac, "interface": iface if pd.notna(iface) else "",
               "no_route": int(len(gw_no_route) + len(probe_no_route)),
-              "user_fails_root_ok": "yes" if len(user_fail) else "no",
-              "tools": ", ".join(sorted(set(user_fail["tool"]))) if len(user_fail) else "-"}
+              "user_fails_root_ok": "yes" if len(user_fail) else "no", "tools": tools,
+              "root_note": {lang: t("part.root_ok", lang, tools=tools) if len(user_fail) else "" for lang in LANGS}}
     remedy = [
         Remedy(f"route -n get {gw}", False, "remedy.route_get_gateway", {"gateway": gw}),
-        Remedy(f"arp -an -i {params['interface']}", False, "remedy.arp_show"),
-        Remedy(f"sudo arp -d {gw}", True, "remedy.arp_delete_one", {"gateway": gw}),
-        Remedy("sudo arp -d -a", True, "remedy.arp_flush_all"),
+        Remedy(f"arp -an -i {iface}" if pd.notna(iface) else "arp -an", False, "remedy.arp_show"),
+        Remedy(f"sudo arp -d {gw}", True, "remedy.arp_delete_one", {"gateway": gw},
+               safe_because="remedy.safe.arp_relearned"),
+        Remedy("sudo arp -d -a", True, "remedy.arp_flush_all", safe_because="remedy.safe.arp_relearned"),
     ]
-    return [Finding("local-stack-inconsistency", "critical", params=params, evidence=evidence, remedy=remedy)]
+    cited = [x for x in (gw_no_route, probe_no_route, user_fail) if len(x)]
+    refs = ([f"interface:{iface}"] if pd.notna(iface) else []) + (
+        ctx.probe_refs(pd.concat(cited).head(6)) if cited else [])
+    return [Finding("local-stack-inconsistency", "critical", params=params, evidence=evidence, remedy=remedy,
+                    severity_reason="why.stack_no_route", facts=refs)]
