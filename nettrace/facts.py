@@ -65,8 +65,10 @@ Examples
 --------
 >>> import nettrace
 >>> f = nettrace.facts_of(nettrace.load("data/samples/002-tun-proxy-over-en0.tar.gz"))
->>> f.internet["inet"].netif, f.interface("utun0").kind
-('utun1024', 'apple')
+>>> f.internet["inet"].netif, f.interface("utun0").kind, f.interface("utun1024").owner.product
+('utun1024', 'apple', 'Clash Verge / mihomo')
+>>> f.route_for("8.8.8.8").destination, f.scoped_default("en0") is None
+('8/5', True)
 """
 from __future__ import annotations
 
@@ -276,8 +278,9 @@ class Facts:
 
     def find_route(self, dest: str | None = None) -> Route | None:
         """The route ``explain`` starts from: the Internet route when *dest* is None (IPv4, else IPv6);
-        a route written as *dest* (``default``, ``10.68/16``, its CIDR), unscoped rows first; else
-        the longest-prefix match for *dest* as an address or network."""
+        a route written as *dest* (``default``, ``10.68/16``, its CIDR), unscoped rows first; else,
+        when *dest* is an address, the longest-prefix match for it (a network that is not in the
+        table matches nothing)."""
         if dest is None:
             return self.internet.get("inet") or self.internet.get("inet6")
         written = [r for r in self._routes.values() if dest in (r.destination, r.cidr)]
@@ -285,7 +288,7 @@ class Facts:
             written = [r for r in self._routes.values() if r.family == "inet6" and r.is_default]
         if written:
             return sorted(written, key=lambda r: (r.scoped, r.family != "inet", r.rank or 0))[0]
-        return self.route_for(dest)
+        return self.route_for(dest) if _addr(dest) is not None else None
 
     def scoped_default(self, netif: str, family: str = "inet") -> Route | None:
         for r in self._routes.values():

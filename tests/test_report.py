@@ -118,7 +118,9 @@ class FakeBundle:
         self._G = G
         self._findings = [] if healthy else [Finding(
             "default-route-black-hole", "critical",
-            params={"gateway": "127.0.0.1", "netif": "feth4868", "family": "inet", "reason": "loopback",
+            params={"gateway": "127.0.0.1", "netif": "feth4868", "family": "inet",
+                    "destination": {"en": "the default route", "zh": "默认路由"},
+                    "hole": {"en": "a loopback address", "zh": "回环地址"}, "second": "",
                     "physical": "en0", "physical_gateway": "10.68.255.254", "writers": "configd (382)",
                     "chain": "feth4868 → ZeroTier" + comment},
             culprit=Culprit(647, process_name, "/Library/Application Support/ZeroTier/One/MacEthernetTapAgent",

@@ -56,11 +56,11 @@ def test_analyze_formats(capsys, tmp_path):
     assert text.index("CRITICAL") < text.index("culprit: ZeroTier")
     assert main(["analyze", S000, "--format", "json", "--lang", "zh"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"bundle", "findings"}
+    assert {"bundle", "findings"} <= set(data)  # skipped and facts were added
     f = data["findings"][0]
-    assert set(f) == {"id", "severity", "title", "summary", "culprit", "evidence", "remedy"}
+    assert {"id", "severity", "title", "summary", "culprit", "evidence", "remedy"} <= set(f)  # fields added: ok
     assert set(f["evidence"][0]) == {"file", "line", "timestamp", "text"}
-    assert set(f["remedy"][0]) == {"command", "changes_system", "why"}
+    assert {"command", "changes_system", "why"} <= set(f["remedy"][0])  # safe_because was added
     assert "黑洞" in f["title"]
     out = tmp_path / "findings.md"
     assert main(["analyze", S000, "--format", "markdown", "-o", str(out)]) == 0

@@ -223,6 +223,15 @@ class Context:
                 names.append(name)
         return evs, names
 
+    @staticmethod
+    def route_label(route) -> dict:
+        """A route named for prose in every language: "the default route" / "the route 128.0/1"."""
+        from nettrace.i18n import LANGS, t
+
+        dest = route.destination or route.cidr or ""
+        return {lang: t("part.route_default", lang) if route.is_default else
+                t("part.route_named", lang, destination=dest) for lang in LANGS}
+
     def failed_probes(self, targets=None, how=None) -> pd.DataFrame:
         """Failed probes (``Facts.failed_probes``), optionally of some targets and kinds of failure."""
         fp = self.facts.failed_probes

@@ -54,7 +54,7 @@ def interface_binding_bypassed(ctx: Context):
     refs += ctx.probe_refs(through.head(4)) + [f"probe:{r['file']}:{r['line']}" for r in silent[:4]]
     return [Finding(
         "interface-binding-bypassed", "warning" if harmed else "info",
-        params={"tun": top.netif, "physical": physical.netif, "destination": top.destination,
+        params={"tun": top.netif, "physical": physical.netif, "destination": ctx.route_label(top),
                 "product": culprit.product if culprit and culprit.product else
                 {lang: t("who.unknown_product", lang) for lang in LANGS}},
         culprit=culprit, evidence=evidence, chain=chain.nodes,
