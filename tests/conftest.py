@@ -58,12 +58,14 @@ def diff_bundles(tmp_path_factory):
     from tests.diffkit import capture_overlay, capture_scenario
 
     work = tmp_path_factory.mktemp("diff")
-    with ThreadPoolExecutor(3) as pool:
+    with ThreadPoolExecutor(4) as pool:
         jobs = {"zerotier_removed": pool.submit(capture_overlay, "diff-000-zerotier-removed", work),
                 "openconnect_connected": pool.submit(capture_overlay, "diff-004-openconnect-connected", work),
+                "tailscale_removed": pool.submit(capture_overlay, "diff-healthy-tailscale-removed", work),
                 "healthy_again": pool.submit(capture_scenario, SCENARIOS / "healthy-wifi-only", work / "healthy")}
         paths = {k: f.result() for k, f in jobs.items()}
     paths.update(zerotier=SAMPLES / "000-zerotier-loopback-default.tar.gz",
                  openconnect_after=SAMPLES / "004-openconnect-residue.tar.gz",
-                 healthy=SAMPLES / "healthy-wifi-only.tar.gz")
+                 healthy=SAMPLES / "healthy-wifi-only.tar.gz",
+                 overlays=SAMPLES / "healthy-overlays-zerotier-tailscale.tar.gz")
     return {k: nettrace.load(p) for k, p in paths.items()}

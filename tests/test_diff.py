@@ -305,7 +305,7 @@ def test_json_matches_documented_schema(zt, oc, diff_bundles, tmp_path):
     validator = jsonschema.Draft202012Validator(_schema())
     cut = nettrace.load(write_bundle(tmp_path / "cut.tar.gz", {"start/netstat_routes.out": LOON_ON_TOP.encode()}))
     for d in (zt, oc, diff(diff_bundles["healthy"], diff_bundles["healthy_again"]), diff(diff_bundles["zerotier"]),
-              diff(cut)):
+              diff(diff_bundles["overlays"], diff_bundles["tailscale_removed"]), diff(cut)):
         for lang in ("en", "zh"):
             doc = json.loads(json.dumps(as_json(d, lang), ensure_ascii=False, default=str))
             errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path))
@@ -429,3 +429,29 @@ def test_openconnect_backwards(diff_bundles):
     assert {"59.78.192/21", "222.66.117"} <= {r["subject"] for r in rows(d, "routes", "added")}
     assert "diff.warn.order" in [k for k, _ in d.warnings]  # AFTER was captured earlier than BEFORE
     assert "resolved" in {r["change"] for r in rows(d, "findings")}
+
+
+# --------------------------------------------------------------------------- a healthy Mac without Tailscale
+
+
+def test_tailscale_uninstalled(diff_bundles):
+    d = diff(diff_bundles["overlays"], diff_bundles["tailscale_removed"])
+    assert d.warnings == []
+    ext = one(d, "system_extensions", "removed")
+    assert (ext["subject"], ext["before_line"], ext["product"]) == \
+        ("io.tailscale.ipn.macsys.network-extension", 4, "Tailscale Network Extension")
+    assert one(d, "launchd_jobs", "removed")["subject"] == "io.tailscale.ipn.macsys.network-extension"
+    dns = rows(d, "dns", "removed")
+    assert {r["before"] for r in dns} == {"100.100.100.100"} and len(dns) == 7
+    assert {"general tail3b1a8.ts.net", "general ts.net"} <= {r["subject"] for r in dns}
+    assert one(d, "interfaces", "vanished")["subject"] == "utun4"
+    stopped = {r["subject"]: r for r in rows(d, "processes", "stopped")}
+    assert set(stopped) == {"io.tailscale.ipn.macsys.network-extension", "ssh"}
+    assert "holds:utun4" in stopped["io.tailscale.ipn.macsys.network-extension"]["roles"].split(";")
+    assert (stopped["ssh"]["before"], stopped["ssh"]["roles"]) == ("4410", "socket:utun4")
+    scoped = next(r for r in rows(d, "routes", "removed") if r["before_line"] == 6)
+    assert scoped["before"] == "default link#24 UCSIg utun4"
+    assert one(d, "internet_route", subject="inet")["change"] == "unchanged"
+    # ZeroTier and the Wi-Fi are untouched; no finding appears on a healthy Mac
+    assert not [r for r in d.changes.to_dict("records") if "feth" in str(r["subject"])]
+    assert rows(d, "findings", "new") == []

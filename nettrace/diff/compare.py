@@ -402,30 +402,33 @@ class _Compare:
         pair = self.pair("processes", "processes", "ps")
         if pair is None:
             return []
-        roles: dict[str, set] = {}  # executable -> its roles on either side
+        roles: dict[tuple, set] = {}  # (executable, arguments) -> its roles on either side
         for side, ps in ((self.b, pair[0]), (self.a, pair[1])):
             for pid, role in _relevant_pids(side):
                 hit = ps[ps["pid"] == pid]
                 if len(hit):
-                    roles.setdefault(_exe(hit.iloc[0]), set()).add(role)
+                    roles.setdefault(_pkey(hit.iloc[0]), set()).add(role)
         out = []
         reboot = self.rebooted()
-        for exe, rs in roles.items():
-            rb, ra = _find_exe(pair[0], exe), _find_exe(pair[1], exe)
-            name = _s((ra if ra is not None else rb).get("name")) or exe
-            product = products.match(exe).name
+        for key, rs in roles.items():
+            B, A = _with_key(pair[0], key), _with_key(pair[1], key)
+            pids_a = {r["pid"] for r in A}
+            pids_b = {r["pid"] for r in B}
+            left_b = [r for r in B if r["pid"] not in pids_a]  # the same pid on both sides: the same process
+            left_a = [r for r in A if r["pid"] not in pids_b]
+            product = products.match(key[0]).name
             roles_s = ";".join(sorted(rs))
-            if rb is not None and ra is not None:
-                if not reboot and rb.get("pid") != ra.get("pid"):
-                    out.append(self.row("processes", "restarted", name, "pid", rb.get("pid"), ra.get("pid"), rb, ra,
-                                        product=product, roles=roles_s))
-                continue
-            if ra is not None:
-                out.append(self.row("processes", "started", name, "pid", None, ra.get("pid"), None, ra,
-                                    product=product, roles=roles_s))
-            else:
-                out.append(self.row("processes", "stopped", name, "pid", rb.get("pid"), None, rb, None,
-                                    product=product, roles=roles_s))
+            while left_b and left_a:  # the same command line under a new pid
+                rb, ra = left_b.pop(0), left_a.pop(0)
+                if not reboot:
+                    out.append(self.row("processes", "restarted", _s(ra.get("name")) or key[0], "pid", rb.get("pid"),
+                                        ra.get("pid"), rb, ra, product=product, roles=roles_s))
+            for ra in left_a:
+                out.append(self.row("processes", "started", _s(ra.get("name")) or key[0], "pid", None, ra.get("pid"),
+                                    None, ra, product=product, roles=roles_s))
+            for rb in left_b:
+                out.append(self.row("processes", "stopped", _s(rb.get("name")) or key[0], "pid", rb.get("pid"), None,
+                                    rb, None, product=product, roles=roles_s))
         return out
 
     def system_extensions(self) -> list[dict]:
@@ -684,11 +687,15 @@ def _exe(r) -> str:
     return _s(r.get("executable")) or _s(r.get("name")) or _s(r.get("command")) or "?"
 
 
-def _find_exe(ps: pd.DataFrame, exe: str):
+def _pkey(r) -> tuple[str, str]:
+    """A process across captures: its executable and arguments (pids change; a reboot changes all)."""
+    return _exe(r), _s(r.get("args")) or ""
+
+
+def _with_key(ps: pd.DataFrame, key: tuple) -> list[dict]:
     if ps.empty:
-        return None
-    hit = ps[(ps["executable"] == exe) | (ps["executable"].isna() & (ps["name"] == exe))]
-    return hit.iloc[0].to_dict() if len(hit) else None
+        return []
+    return [r for r in ps.to_dict("records") if _pkey(r) == key]
 
 
 def _kind(side: Side, name: str) -> str | None:
@@ -698,8 +705,8 @@ def _kind(side: Side, name: str) -> str | None:
 
 def _relevant_pids(side: Side) -> list[tuple[int, str]]:
     """(pid, role) of the processes a network diff is about: each interface's owner chain from the
-    facts layer (the holder, then its parents), socket holders on the address of an interface that
-    is not Apple's, route writers (route monitor)."""
+    facts layer (the holder, then its parents), every holder lsof shows, socket holders on the
+    address of an interface that is not Apple's, route writers (route monitor)."""
     out: list[tuple[int, str]] = []
     facts = side.facts()
     for i in facts.interfaces_of(*KINDS):
@@ -715,14 +722,16 @@ def _relevant_pids(side: Side) -> list[tuple[int, str]]:
                 out.append((pid, role))
                 role = f"parent:{graph_of(facts.bundle).nodes[node].get('name')}"
     m = side.member("lsof")
+    of = side.rows("open_files", m) if m is not None else pd.DataFrame()
+    if len(of):  # every holder lsof shows (an interface may have several; the facts name one owner)
+        for pid, iface in of.loc[of["interface"].notna(), ["pid", "interface"]].drop_duplicates().itertuples(index=False):
+            out.append((int(pid), f"holds:{iface}"))
     tunnels = {a: i.name for i in facts.interfaces_of(*KINDS) if i.kind not in APPLE_KINDS
                for a in i.addresses}
-    if m is not None and tunnels:
-        of = side.rows("open_files", m)
-        if len(of):
-            socks = of[of["local_address"].isin(list(tunnels))]
-            for pid, addr in socks[["pid", "local_address"]].itertuples(index=False):
-                out.append((int(pid), f"socket:{tunnels[addr]}"))
+    if len(of) and tunnels:
+        socks = of[of["local_address"].isin(list(tunnels))]
+        for pid, addr in socks[["pid", "local_address"]].itertuples(index=False):
+            out.append((int(pid), f"socket:{tunnels[addr]}"))
     if side.phase == "last":
         ev = side.bundle.frame("route_events")
         if len(ev):

@@ -51,9 +51,13 @@ def sentence(d: Diff, row: dict, lang: str = "en", finding_pair=None) -> str:
         for side, key in ((0, "before"), (1, "after")):
             if finding_pair[side] is not None:
                 params[key] = t(f"severity.{finding_pair[side].severity}", lang)
-    if area == "processes":
+    if area == "processes" and change in ("started", "stopped"):
         pid = params["after"] if change == "started" else params["before"]
         params["after" if change == "started" else "before"] = role_words(_cell(row, "roles"), pid, lang)
+    if area == "reachability":
+        for key in ("before", "after"):
+            if _cell(row, key) is None:
+                params[key] = t("diff.not_pinged", lang)
     text = t(f"diff.change.{area}.{change}", lang, **params)
     product = _cell(row, "product")
     if product and area in ("interfaces", "processes"):
