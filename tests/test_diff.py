@@ -95,8 +95,8 @@ def test_zerotier_jobs_findings_reachability(zt):
     for area in ("system_extensions", "dns", "proxy", "pf"):
         assert area in zt.compared and zt.frame(area).empty, area
     resolved = {r["subject"]: r["before"] for r in rows(zt, "findings", "resolved")}
-    assert resolved == {"default-route-black-hole": "critical", "route-churn": "critical"}
-    assert rows(zt, "findings", "new") == []
+    assert resolved["default-route-black-hole"] == "critical" and "route-churn" in resolved
+    assert rows(zt, "findings", "new") == [] and rows(zt, "findings", "unchanged") == []
     ping = one(zt, "reachability", subject="1.1.1.1")
     assert ping["change"] == "changed" and ping["after"].startswith("0% (0/")
     assert int(ping["before"].split("%")[0]) > 0
