@@ -36,9 +36,16 @@ from tests.fakemac.harness import read_bundle
 
 HEALTHY = sorted(p.parent.name for p in SCENARIOS.glob("healthy-*/scenario.env"))
 
-# (case, check) -> what today's rules get wrong on it; check is "severity" or "remedy"
+# (case, check) -> what today's rules or facts get wrong on it; check is "severity", "remedy", "facts"
+# (test_healthy_mac_is_understood) or "basis" (test_every_finding_on_a_healthy_mac_says_what_it_rests_on)
 KNOWN: dict[tuple[str, str], str] = {
-    # none left: #14's rules (h-facts) judge every healthy Mac here right
+    ("healthy-overlays-zerotier-tailscale", "facts"):
+        "#14 facts: utun4's owner is nesessionmanager (macOS), though Tailscale's network extension "
+        "(io.tailscale.ipn.macsys.network-extension, pid 574) holds the same utun_control unit 5; "
+        "nesessionmanager only holds an NE tunnel on its provider's behalf — h-facts",
+    ("healthy-apple-tunnels", "basis"):
+        "#14: capture-without-root (info) lists no facts in the JSON, though it rests on one (facts.lsof is "
+        "false: no owner can be seen) — h-facts",
 }
 
 
@@ -137,6 +144,47 @@ def test_healthy_mac_is_offered_no_system_change(case):
     report = analyze_json(sample_path(case))
     changing = [(f["id"], r["command"]) for f in report["findings"] for r in f.get("remedy", []) if r["changes_system"]]
     assert changing == [], f"{case} is a healthy Mac, yet these remedies change it: {changing}"
+
+
+# ---- ... and understood: the facts say what each scenario is ---------------------------------------
+# From each SOURCES.md's story: where unscoped Internet traffic goes (inet, inet6; None = no IPv6
+# service), which interfaces are macOS's own, and which product holds a third-party one.
+UNDERSTOOD = {
+    "healthy-apple-tunnels": ("en0", None, ["utun0", "utun1", "utun2", "utun3"], {}),
+    "healthy-dualstack-wifi": ("en0", "en0", ["utun0", "utun1", "utun2", "utun3", "awdl0", "llw0"], {"utun0": "macOS"}),
+    "healthy-fulltunnel-vpn": ("utun4", None, ["utun0", "utun1", "utun2", "utun3"], {"utun4": "WireGuard"}),
+    "healthy-ikev2-vpn": ("ipsec0", None, ["ipsec0", "utun0", "utun1", "utun2", "utun3"], {}),
+    "healthy-internet-sharing": ("en0", "en0", ["bridge100", "utun0", "utun1", "utun2", "utun3"], {}),
+    "healthy-overlays-zerotier-tailscale": ("en0", "en0", ["utun0", "utun1", "utun2", "utun3"],
+                                            {"feth4017": "ZeroTier", "utun4": "Tailscale"}),
+    "healthy-split-tunnel-vpn": ("en0", None, ["utun0", "utun1", "utun2", "utun3"], {}),
+    "healthy-tun-proxy": ("utun3", None, ["utun0", "utun1", "utun2"], {"utun3": "Stash"}),
+    "healthy-vm-bridges": ("en0", "en0", ["utun0", "utun1", "utun2", "utun3"], {}),
+    "healthy-wifi-only": ("en0", "en0", ["utun0", "utun1", "utun2", "utun3", "awdl0", "llw0", "bridge0"], {"utun0": "macOS"}),
+}
+
+
+def test_every_healthy_scenario_has_its_story_here():
+    assert sorted(UNDERSTOOD) == HEALTHY
+
+
+@pytest.mark.parametrize("case", _cases("facts"))
+def test_healthy_mac_is_understood(case):
+    inet, inet6, apple, owners = UNDERSTOOD[case]
+    report = analyze_json(sample_path(case))
+    facts = report["facts"]
+    route = {fam: (facts["internet"].get(fam) or {}).get("netif") for fam in ("inet", "inet6")}
+    assert route == {"inet": inet, "inet6": inet6}, (case, route)
+    kinds = {i["name"]: i for i in facts["interfaces"]}
+    assert {n: kinds[n]["kind"] for n in apple} == dict.fromkeys(apple, "apple"), case
+    assert {n: ((kinds[n].get("owner") or {}).get("product")) for n in owners} == owners, case
+
+
+@pytest.mark.parametrize("case", _cases("basis"))
+def test_every_finding_on_a_healthy_mac_says_what_it_rests_on(case):
+    """#14: the JSON carries, for each finding, the facts it rests on and why its severity was chosen."""
+    for f in analyze_json(sample_path(case))["findings"]:
+        assert f["facts"] and f["severity_reason"]["text"], (case, f["id"], f["facts"])
 
 
 # ---- SOURCES.md: what it calls real is real --------------------------------------------------------
