@@ -139,24 +139,9 @@ def _default_index(index: pd.Index, n: int) -> bool:
     return type(index) is pd.RangeIndex and index.start == 0 and index.step == 1 and len(index) == n
 
 
-_NA_STRING = pd.Series([], dtype="string").dtype
-
-
 def _missing(n: int, dtype: str):
-    """A fresh length-*n* array of missing values, as ``_cast([None] * n, dtype)`` gives."""
-    if dtype == "string":
-        return pd.array(pa.nulls(n, pa.large_string()), dtype=_NA_STRING)
-    if dtype == "Int64":
-        return pd.arrays.IntegerArray(np.zeros(n, np.int64), np.ones(n, bool))
-    if dtype == "float64":
-        return np.full(n, np.nan)
-    if dtype == "boolean":
-        return pd.arrays.BooleanArray(np.zeros(n, bool), np.ones(n, bool))
-    if dtype == "datetime":
-        return pd.array(np.full(n, np.datetime64("NaT", "ns")), dtype="datetime64[ns]").tz_localize("UTC")
-    out = np.empty(n, object)
-    out[:] = None
-    return out
+    """A fresh length-*n* array of missing values of *dtype*."""
+    return _from_arrow(pa.nulls(n), dtype)
 
 
 def _typed(values, dtype: str):
@@ -267,14 +252,5 @@ def _cast(values, dtype: str) -> pd.Series:
 
 
 def _dtype_ok(got, want: str) -> bool:
-    if want == "string":
-        return str(got) == "string"
-    if want == "Int64":
-        return str(got) == "Int64"
-    if want == "float64":
-        return str(got) == "float64"
-    if want == "boolean":
-        return str(got) == "boolean"
-    if want == "datetime":
-        return str(got).startswith("datetime64") and "UTC" in str(got)
-    return str(got) == "object"
+    got = str(got)
+    return got.startswith("datetime64") and "UTC" in got if want == "datetime" else got == want

@@ -91,14 +91,15 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     lines = pc.split_pattern(pa.array([text.rstrip("\n")], STRING), "\n").flatten()
     headers = np.flatnonzero(pc.starts_with(lines, "COMMAND").to_numpy(zero_copy_only=False))
     tid = any(" TID " in lines[int(i)].as_py() for i in headers)
-    cells = pc.extract_regex(lines, (_HEAD_TID if tid else _HEAD) + _CELLS)
-    is_row = cells.is_valid().to_numpy(zero_copy_only=False)
+    row = (_HEAD_TID if tid else _HEAD) + _CELLS
+    is_row = pc.match_substring_regex(lines, row).to_numpy(zero_copy_only=False)
     rows = np.flatnonzero(is_row)
-    cols = {k: cells.field(k).filter(is_row) for k in ("pid", "user", "fd", "type")}
+    cells = pc.extract_regex(lines.filter(is_row), row)
+    cols = {k: cells.field(k) for k in ("pid", "user", "fd", "type")}
     for k in ("command", "name"):  # a tab or a CR before a blank stays out of the cell
-        cols[k] = pc.utf8_rtrim_whitespace(cells.field(k).filter(is_row))
+        cols[k] = pc.utf8_rtrim_whitespace(cells.field(k))
     for k in ("device", "size_off", "node") + (("tid",) if tid else ()):
-        cols[k] = _nullify(cells.field(k).filter(is_row))
+        cols[k] = _nullify(cells.field(k))
     cols["line"] = pa.array(rows + 1)
     others = np.flatnonzero(~is_row)
     if len(others):
@@ -138,33 +139,41 @@ def _nullify(arr: pa.Array) -> pa.Array:
     return pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
 
 
+def _spread(values: pa.Array, mask: np.ndarray) -> pa.Array:
+    """*values*, one per True of *mask*, at those rows; missing at the others."""
+    return values.take(pa.array(np.cumsum(mask) - 1, mask=~mask))
+
+
 def _derive(typ: pa.Array, node: pa.Array, name: pa.Array) -> dict[str, pa.Array]:
-    """The derived columns (interface, control, sockets) of every row at once."""
-    none = pa.scalar(None, STRING)
-    is_ip = pc.is_in(typ, pa.array(["IPv4", "IPv6"]))
-    ndrv = pc.and_(pc.equal(typ, "ndrv"), pc.starts_with(name, "->"))
-    ndrv_if = _nullify(pc.if_else(ndrv, pc.utf8_trim_whitespace(pc.utf8_slice_codeunits(name, 2)), none))
-    ctl = pc.extract_regex(pc.if_else(pc.equal(typ, "systm"), name, none), _CTL)
-    is_ctl = ctl.is_valid()
-    control = pc.if_else(is_ctl, ctl.field("control"), none)
-    unit = pc.cast(pc.if_else(is_ctl, ctl.field("unit"), pa.scalar(None, STRING)), pa.int64())
+    """The derived columns (interface, control, sockets), each from the rows of its TYPE at once."""
+    def rows(*types: str) -> np.ndarray:
+        return pc.is_in(typ, pa.array(types, STRING)).to_numpy(zero_copy_only=False)
+
+    ndrv = rows("ndrv")
+    peer = name.filter(ndrv)  # "-> feth9868"
+    ndrv_if = pc.if_else(pc.starts_with(peer, "->"),
+                         _nullify(pc.utf8_trim_whitespace(pc.utf8_slice_codeunits(peer, 2))), pa.scalar(None, STRING))
+    systm = rows("systm")
+    ctl = pc.extract_regex(name.filter(systm), _CTL)
+    control = pc.if_else(ctl.is_valid(), ctl.field("control"), pa.scalar(None, STRING))
+    unit = pc.cast(pc.if_else(ctl.is_valid(), ctl.field("unit"), pa.scalar(None, STRING)), pa.int64())
     utun = pc.and_(pc.equal(control, "com.apple.net.utun_control"), pc.greater(unit, 0))
     utun_name = pc.binary_join_element_wise(pa.scalar("utun", STRING), pc.cast(pc.subtract(unit, 1), STRING),
                                             pa.scalar("", STRING))  # unit U is utun{U-1}
-    utun_if = pc.if_else(utun, utun_name, none)
-    sock = pc.extract_regex(pc.if_else(is_ip, name, none), _SOCKET)
+    utun_if = pc.if_else(utun, utun_name, pa.scalar(None, STRING))
+    ip = rows("IPv4", "IPv6")
+    sock = pc.extract_regex(name.filter(ip), _SOCKET)
     local, l_port = _endpoint(sock.field("local"))
     remote, r_port = _endpoint(_nullify(sock.field("remote")))
-    bpf = pc.and_(pc.equal(typ, "CHR"), pc.starts_with(name, "/dev/bpf"))
-    return {
-        "interface": pc.coalesce(ndrv_if, utun_if),
-        "bpf_device": pc.if_else(bpf, name, none),
-        "control": control,
-        "protocol": pc.if_else(is_ip, node, none),
-        "local_address": local, "local_port": l_port,
-        "remote_address": remote, "remote_port": r_port,
-        "state": _nullify(sock.field("state")),
-    }
+    chr_ = rows("CHR")
+    bpf = pc.starts_with(name.filter(chr_), "/dev/bpf")
+    out = {"interface": pc.coalesce(_spread(ndrv_if, ndrv), _spread(utun_if, systm)),
+           "bpf_device": _spread(pc.if_else(bpf, name.filter(chr_), pa.scalar(None, STRING)), chr_),
+           "control": _spread(control, systm), "protocol": _spread(node.filter(ip), ip)}
+    for key, values in (("local_address", local), ("local_port", l_port), ("remote_address", remote),
+                        ("remote_port", r_port), ("state", _nullify(sock.field("state")))):
+        out[key] = _spread(values, ip)
+    return out
 
 
 def _endpoint(text: pa.Array) -> tuple[pa.Array, pa.Array]:
