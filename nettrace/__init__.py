@@ -19,8 +19,10 @@ bundle anywhere. A :class:`Bundle` holds the data; the analyses are functions of
     >>> str(tl["time"].dtype)
     'datetime64[ns, UTC]'
 
-Layers import one way (``tests/test_layers.py``; the table is in docs/design.md):
-catalog → bundle → parsers → model → graph → facts → rules → analysis → report/diff/fleet → cli.
+Data flows catalog → bundle → parsers → model → graph → facts → rules → report/diff/fleet, with the
+command line on top. Imports go one way, lowest first: catalog, parsers, model, bundle (the loader
+calls the parsers), graph, facts, rules, this facade, report/diff/fleet, cli — the table in
+docs/design.md, enforced by ``tests/test_layers.py``.
 """
 from __future__ import annotations
 
