@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from tests.conftest import ROOT
@@ -30,6 +31,7 @@ def module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+@lru_cache(maxsize=None)
 def imports(path: Path) -> list[tuple[int, str]]:
     """``(line, module)`` for every nettrace import in *path*, at any depth (lazy imports count)."""
     here = module_name(path)
