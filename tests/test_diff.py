@@ -233,7 +233,9 @@ def test_reranked_and_scope(tmp_path):
                                                              "end/netstat_routes.out": unscoped.encode()}))
     d = diff(c)
     scope = one(d, "routes", "changed", field="scope")
-    assert (scope["before"], scope["after"]) == ("scoped to en0", "unscoped")
+    assert (scope["before"], scope["after"]) == ("en0", None)
+    assert "~ default: scope scoped to en0 → unscoped" in as_text(d)
+    assert "default：作用域 绑定到 en0 → 不绑定接口" in as_text(d, "zh")
     assert rows(d, "routes", "changed", field="flags") == []  # I was the only flag that moved
     assert one(d, "internet_route", subject="inet")["after"] == "default 10.68.255.254 UGScg en0"
 

@@ -445,7 +445,7 @@ class _Compare:
             return []
         norm = [df.assign(label=df["label"].map(_job_label)) if len(df) else df for df in pair]
         return self._keyed("launchd_jobs", tuple(norm), ("label",), (),
-                           words=lambda r: f"pid {r.get('pid')}" if not _na(r.get("pid")) else "not running",
+                           words=lambda r: _s(r.get("pid")) or "-",  # as launchctl prints a job not running
                            product=lambda r: None)
 
     def dns(self) -> list[dict]:
@@ -580,8 +580,9 @@ def _flags_wo_scope(r) -> str:
     return (_s(r.get("flags")) or "").replace("I", "")
 
 
-def _scope(r) -> str:
-    return f"scoped to {r.get('netif')}" if bool(r.get("ifscope")) else "unscoped"
+def _scope(r) -> str | None:
+    """The interface a route is scoped to (flag I), None when unscoped."""
+    return _s(r.get("netif")) if bool(r.get("ifscope")) else None
 
 
 def _cache_route(r) -> bool:

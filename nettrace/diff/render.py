@@ -54,6 +54,10 @@ def sentence(d: Diff, row: dict, lang: str = "en", finding_pair=None) -> str:
     if area == "processes" and change in ("started", "stopped"):
         pid = params["after"] if change == "started" else params["before"]
         params["after" if change == "started" else "before"] = role_words(_cell(row, "roles"), pid, lang)
+    if area == "routes" and fld == "scope":
+        for key in ("before", "after"):
+            v = _cell(row, key)
+            params[key] = t("diff.scope.scoped", lang, netif=v) if v else t("diff.scope.unscoped", lang)
     if area == "reachability":
         for key in ("before", "after"):
             if _cell(row, key) is None:
