@@ -329,15 +329,23 @@ def default_route(G, family: str = "inet") -> str | None:
 
 
 def owner(G, interface: str) -> Chain:
-    """Who holds *interface*: the process holding it, or holding its feth peer."""
+    """Who holds *interface*: the process holding it, or holding its feth peer.
+
+    When several processes hold it, one that acts on its own behalf comes before a system proxy
+    (nesessionmanager keeps a Network Extension VPN's utun control socket open beside the
+    provider's: the provider is the owner), then the lowest pid."""
     inode = interface if interface.startswith("interface:") else node_id("interface", interface)
     if inode not in G:
         return Chain([], [], G)
-    holders = sorted(_in(G, inode, "holds"))
+
+    def ranked(nodes):
+        return sorted(nodes, key=lambda n: (prod.is_system_proxy(G.nodes[n].get("name")), G.nodes[n].get("pid") or 0, n))
+
+    holders = ranked(_in(G, inode, "holds"))
     if holders:
         return Chain([inode, holders[0]], [(inode, holders[0], "held_by")], G)
     for peer in sorted(_out(G, inode, "peer")):
-        holders = sorted(_in(G, peer, "holds"))
+        holders = ranked(_in(G, peer, "holds"))
         if holders:
             return Chain([inode, peer, holders[0]], [(inode, peer, "peer"), (peer, holders[0], "held_by")], G)
     return Chain([inode], [], G)

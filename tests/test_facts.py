@@ -148,3 +148,16 @@ def test_explain_names_the_route_internet_traffic_takes(capsys):
     assert data["target"].startswith("route:end:inet:8.0.0.0/5:198.18.0.1:utun1024")
     assert main(["explain", s002, "--route", "192.168.31.40", "--format", "json"]) == 0
     assert ":192.168.31.0/24:" in json.loads(capsys.readouterr().out)["target"]
+
+
+def test_healthy_samples_interface_kinds():
+    def f(name):
+        return nettrace.facts_of(nettrace.load(SAMPLES / f"{name}.tar.gz"))
+
+    vm, sharing, overlays = f("healthy-vm-bridges"), f("healthy-internet-sharing"), f("healthy-overlays-zerotier-tailscale")
+    # vmnet's shared mode runs bootpd too: only InternetSharing makes bridge100 Internet Sharing's
+    assert vm.interface("bridge100").kind == "vm-bridge" and vm.interface("vmenet0").kind == "vm-bridge"
+    assert (sharing.interface("bridge100").kind, sharing.interface("bridge100").model) == ("apple", "internet-sharing")
+    # nesessionmanager holds the NE's utun control socket too; the provider is the owner
+    assert overlays.owner("utun4").product == "Tailscale" and overlays.interface("feth4017").kind == "overlay"
+    assert f("healthy-ikev2-vpn").interface("ipsec0").model == "ipsec-ike"
