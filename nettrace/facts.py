@@ -59,7 +59,9 @@ A :class:`Facts` holds:
     The facts as JSON-ready data (``analyze --format json`` prints it under ``"facts"``).
 
 Each fact has a stable reference string that findings cite in their ``facts`` list:
-``internet:inet``, ``route:<graph node id>``, ``interface:<name>``, ``probe:<file>:<line>``.
+``internet:inet``, ``route:<graph node id>``, ``interface:<name>``, ``probe:<file>:<line>``, and
+``capture:lsof`` / ``capture:interrupted`` for what the capture itself could see (``Facts.lsof``,
+the manifest's ``interrupted``).
 
 Examples
 --------

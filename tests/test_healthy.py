@@ -39,13 +39,7 @@ HEALTHY = sorted(p.parent.name for p in SCENARIOS.glob("healthy-*/scenario.env")
 # (case, check) -> what today's rules or facts get wrong on it; check is "severity", "remedy", "facts"
 # (test_healthy_mac_is_understood) or "basis" (test_every_finding_on_a_healthy_mac_says_what_it_rests_on)
 KNOWN: dict[tuple[str, str], str] = {
-    ("healthy-overlays-zerotier-tailscale", "facts"):
-        "#14 facts: utun4's owner is nesessionmanager (macOS), though Tailscale's network extension "
-        "(io.tailscale.ipn.macsys.network-extension, pid 574) holds the same utun_control unit 5; "
-        "nesessionmanager only holds an NE tunnel on its provider's behalf — h-facts",
-    ("healthy-apple-tunnels", "basis"):
-        "#14: capture-without-root (info) lists no facts in the JSON, though it rests on one (facts.lsof is "
-        "false: no owner can be seen) — h-facts",
+    # none left: #14's rules and facts (h-facts) judge every healthy Mac here right
 }
 
 

@@ -15,8 +15,9 @@ def capture_incomplete(ctx: Context):
     out = []
     if skipped:
         out.append(Finding("capture-without-root", "info", params={"commands": ", ".join(skipped)},
-                           severity_reason="why.capture_limits",
+                           severity_reason="why.capture_limits", facts=["capture:lsof"],
                            remedy=[Remedy("sudo sh nettrace-capture.sh", False, "remedy.rerun_root")]))
     if m.get("interrupted"):
-        out.append(Finding("capture-interrupted", "info", params={}, severity_reason="why.capture_limits"))
+        out.append(Finding("capture-interrupted", "info", params={}, severity_reason="why.capture_limits",
+                           facts=["capture:interrupted"]))
     return out
