@@ -157,26 +157,21 @@ def _typed(values, dtype: str):
 
 
 def _fitting_ints(frame: str, column: str, values, lines, warnings) -> list:
-    """*values* as Python ints, None (with a warning) for each that is not a 64-bit integer."""
-    if not isinstance(values, list):
-        values = values.to_pylist() if isinstance(values, (pa.Array, pa.ChunkedArray)) else list(values)
-    if isinstance(lines, (pa.Array, pa.ChunkedArray)):
-        lines = lines.to_pylist()
+    """*values* as Python ints, None (with a warning at its ``line``) for each that is not a
+    64-bit integer."""
+    values = values.to_pylist() if isinstance(values, (pa.Array, pa.ChunkedArray)) else list(values)
+    lines = lines.to_pylist() if isinstance(lines, (pa.Array, pa.ChunkedArray)) else lines
     out = []
     for i, v in enumerate(values):
-        if v is None or v is pd.NA:
-            out.append(None)
-            continue
         try:
-            v = int(v)
+            n = None if v is None or v is pd.NA else int(v)
         except (TypeError, ValueError, OverflowError):
-            v = None
-        if v is None or not -2**63 <= v < 2**63:
-            line = lines[i] if lines is not None else None
-            warn(warnings, None if line is None or line is pd.NA else int(line),
-                 f"{frame}.{column}: {str(values[i])[:40]} is not a 64-bit integer; left missing")
-            v = None
-        out.append(v)
+            n = False
+        if n is False or n is not None and not -2**63 <= n < 2**63:
+            at = lines[i] if lines is not None and lines[i] is not pd.NA else None
+            warn(warnings, at, f"{frame}.{column}: {str(v)[:40]} is not a 64-bit integer; left missing")
+            n = None
+        out.append(n)
     return out
 
 
@@ -197,13 +192,14 @@ def _from_arrow(a, dtype: str):
 
 
 _ARROW_ERRORS = (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError, OverflowError, UnicodeError)
+_FROM_ARROW = {"string": (pa.string(), pa.null()), "Int64": (pa.int64(), pa.null()),
+               "boolean": (pa.bool_(), pa.null())}
 
 
 def _from_list(values: list, dtype: str):
-    """The typed array of a plain list through pyarrow (type inference), about 3x cheaper than
-    pandas' for the short lists of most parsers; None when a value is not already of the column's
-    Python type (then ``_cast`` coerces it). Same values and dtype as ``_cast``:
-    tests/parsers/test_schema.py compares them.
+    """A plain list typed through pyarrow's inference (cheaper than pandas' for the short lists of
+    most parsers); None when a value is not already of the column's Python type (``_cast``
+    coerces those). tests/parsers/test_schema.py checks it agrees with ``_cast``.
 
     >>> _from_list(["a", None], "string").tolist(), _from_list([1, None], "Int64").tolist()
     (['a', <NA>], [1, <NA>])
@@ -212,35 +208,21 @@ def _from_list(values: list, dtype: str):
     """
     if dtype == "object":  # lists stay elements (assigning a list of lists to a slice would broadcast)
         return np.fromiter(values, dtype=object, count=len(values))
-    if dtype not in _FROM_ARROW:
-        return None
     try:
-        a = pa.array(values)  # inferred: a list of one Python type gives that type, else it is refused
+        a = pa.array(values) if dtype in _FROM_ARROW else None  # one Python type gives that type, else refused
     except _ARROW_ERRORS:
         return None
-    if a.type not in _FROM_ARROW[dtype]:
-        return None
-    return _from_arrow(a, dtype)
-
-
-_FROM_ARROW = {"string": (pa.string(), pa.null()), "Int64": (pa.int64(), pa.null()),
-               "boolean": (pa.bool_(), pa.null())}
+    return _from_arrow(a, dtype) if a is not None and a.type in _FROM_ARROW[dtype] else None
 
 
 def _cast(values, dtype: str) -> pd.Series:
     if isinstance(values, pd.Series) and _dtype_ok(values.dtype, dtype):
         return values.reset_index(drop=True)
-    if dtype == "string":
-        return pd.Series(values, dtype="string")
     if dtype == "Int64":
         try:
             return pd.Series(pd.array(values, dtype="Int64"))
         except (TypeError, ValueError):
             return pd.Series(values, dtype="object").astype("Int64")
-    if dtype == "float64":
-        return pd.Series(values, dtype="float64")
-    if dtype == "boolean":
-        return pd.Series(values, dtype="boolean")
     if dtype == "datetime":
         s = pd.to_datetime(pd.Series(values, dtype="object"), utc=True, errors="coerce", format="mixed")
         if str(s.dtype) != "datetime64[ns, UTC]" and len(s):
@@ -248,7 +230,7 @@ def _cast(values, dtype: str) -> pd.Series:
             lo, hi = pd.Timestamp.min.tz_localize("UTC"), pd.Timestamp.max.tz_localize("UTC")
             s = s.where((s >= lo) & (s <= hi))
         return s.astype("datetime64[ns, UTC]")
-    return pd.Series(values, dtype="object")
+    return pd.Series(values, dtype=dtype)  # string, float64, boolean, object
 
 
 def _dtype_ok(got, want: str) -> bool:

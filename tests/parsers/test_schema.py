@@ -49,3 +49,16 @@ def test_fast_path_takes_the_common_lists():
     df = s.frame({"n": ["1", None], "s": [1, "x"]})
     assert df["n"].tolist() == [1, pd.NA] and df["s"].tolist() == ["1", "x"]
     assert [str(t) for t in df.dtypes] == ["Int64", "string"]
+
+
+def test_an_integer_beyond_int64_warns_at_its_line_and_is_missing():
+    import pyarrow as pa
+
+    s = Schema("t", [Column("n", "Int64", ""), Column("line", "Int64", "")])
+    for values in ([7, 2**63, "x"], ["7", "9223372036854775808", "x"], pa.array(["7", "9223372036854775808", "x"])):
+        w = []
+        df = s.frame({"n": values, "line": [3, 4, 5]}, warnings=w)
+        assert df["n"].tolist() == [7, pd.NA, pd.NA] and str(df["n"].dtype) == "Int64"
+        assert w == [(4, "t.n: 9223372036854775808 is not a 64-bit integer; left missing"),
+                     (5, "t.n: x is not a 64-bit integer; left missing")]
+    assert s.frame({"n": [2**63 - 1, -2**63]})["n"].tolist() == [2**63 - 1, -2**63]  # the edges fit
