@@ -174,6 +174,18 @@ def test_healthy_mac_is_understood(case):
     assert {n: ((kinds[n].get("owner") or {}).get("product")) for n in owners} == owners, case
 
 
+@pytest.mark.parametrize("case", HEALTHY)
+def test_explain_follows_the_route_internet_traffic_takes(case):
+    """#14 point 6: `nettrace explain SAMPLE` with no option explains the Internet route from the facts
+    (on the TUN proxy and the VPNs the tunnel, not en0)."""
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert nettrace_main(["explain", str(sample_path(case)), "--format", "json"]) == 0
+    chain = json.loads(out.getvalue())["chain"]["nodes"]
+    assert chain[0]["kind"] == "route" and chain[1] == {"id": f"interface:{UNDERSTOOD[case][0]}", "kind": "interface",
+                                                        "label": UNDERSTOOD[case][0]}, (case, chain[:2])
+
+
 @pytest.mark.parametrize("case", _cases("basis"))
 def test_every_finding_on_a_healthy_mac_says_what_it_rests_on(case):
     """#14: the JSON carries, for each finding, the facts it rests on and why its severity was chosen."""
