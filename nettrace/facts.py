@@ -84,7 +84,8 @@ import pandas as pd
 from nettrace import graph as g
 from nettrace import products as prod
 
-__all__ = ["facts_of", "build_facts", "Facts", "Route", "Interface", "Owner", "KINDS", "model", "route_ref", "probe_ref"]
+__all__ = ["facts_of", "build_facts", "Facts", "Route", "Interface", "Owner", "KINDS", "model", "route_ref",
+           "probe_ref"]
 
 KINDS = ("loopback", "apple", "hardware", "tunnel", "overlay", "vm-bridge", "other")
 APPLE_KINDS = ("loopback", "apple", "hardware")
@@ -477,15 +478,12 @@ def _owner(G, name: str) -> Owner | None:
     if node not in G:
         return None
     chain = g.culprit_chain(G, node)
-    procs = [n for n in chain.nodes if n.startswith("process:")]
-    if not procs:
+    c = g.culprit_of(G, chain)
+    if c is None:
         return None
-    a = G.nodes[procs[0]]
-    row = a.get("row") or {}
-    product = next((n.split(":", 1)[1] for n in chain.nodes if n.startswith("product:")), None)
-    category = G.nodes[g.node_id("product", product)].get("category") if product else None
-    return Owner(pid=a.get("pid"), name=a.get("name"), executable=row.get("executable"), product=product,
-                 category=category, chain=tuple(chain.nodes))
+    category = G.nodes[g.node_id("product", c.product)].get("category") if c.product else None
+    return Owner(pid=c.pid, name=c.name, executable=c.executable, product=c.product, category=category,
+                 chain=tuple(chain.nodes))
 
 
 def _match(patterns, name: str) -> bool:

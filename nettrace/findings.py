@@ -83,10 +83,13 @@ class Remedy:
         """The reason (and, for advice without a command, the advice itself) in *lang*."""
         return t(self.why, lang, **self.rendered_params(lang))
 
+    def safe_text(self, lang: str = "en") -> str | None:
+        """Why running it is safe (the evidence), in *lang*; None for a read-only remedy without one."""
+        return t(self.safe_because, lang, **self.rendered_params(lang)) if self.safe_because else None
+
     def to_dict(self, lang: str = "en") -> dict:
-        safe = t(self.safe_because, lang, **self.rendered_params(lang)) if self.safe_because else None
         return {"command": self.command, "changes_system": self.changes_system, "why": self.text(lang),
-                "safe_because": safe}
+                "safe_because": self.safe_text(lang)}
 
 
 @dataclass(frozen=True)

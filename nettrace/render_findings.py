@@ -37,6 +37,10 @@ def as_json(bundle, findings, lang: str = "en") -> dict:
             "skipped": [s.to_dict() for s in _skipped(bundle)], "facts": facts_of(bundle).to_dict()}
 
 
+def _tag(remedy, lang: str) -> str:
+    return t("changes_system.yes" if remedy.changes_system else "changes_system.no", lang)
+
+
 def _skipped(bundle) -> list:
     return list(getattr(bundle, "rules_skipped", []) or [])
 
@@ -71,10 +75,9 @@ def as_text(bundle, findings, lang: str = "en") -> str:
                 when = f" [{e.timestamp}]" if e.timestamp else ""
                 lines.append(f"    {e.file}:{e.line if e.line is not None else '-'}{when}  {e.text}")
             for r in f.remedy:
-                tag = t("changes_system.yes" if r.changes_system else "changes_system.no", lang)
                 lead = f"$ {r.command}   " if r.command else "→ "
-                safe = r.to_dict(lang)["safe_because"]
-                lines.append(f"    {lead}({tag}) {r.text(lang)}" + (f" {safe}" if safe else ""))
+                safe = f" {r.safe_text(lang)}" if r.safe_because else ""
+                lines.append(f"    {lead}({_tag(r, lang)}) {r.text(lang)}{safe}")
     skipped = _skipped_line(bundle, lang)
     if skipped:
         lines.append("")
@@ -104,10 +107,9 @@ def as_markdown(bundle, findings, lang: str = "en") -> str:
         for e in f.evidence:
             out.append(f"- {md_code(f'{e.file}:{e.line}')} {md_code(e.text)}")
         for r in f.remedy:
-            tag = t("changes_system.yes" if r.changes_system else "changes_system.no", lang)
             lead = f"{md_code(r.command)} " if r.command else ""
-            safe = r.to_dict(lang)["safe_because"]
-            out.append(f"- {lead}({md_escape(tag)}) {md_escape(r.text(lang))}" + (f" {md_escape(safe)}" if safe else ""))
+            safe = f" {md_escape(r.safe_text(lang))}" if r.safe_because else ""
+            out.append(f"- {lead}({md_escape(_tag(r, lang))}) {md_escape(r.text(lang))}{safe}")
         out.append("")
     skipped = _skipped_line(bundle, lang)
     if skipped:

@@ -57,7 +57,8 @@ def dns_dead_path(ctx: Context):
             except ValueError:
                 continue
             reason, route, netif = None, None, None
-            bound = str(ns).split("%", 1)[1] if "%" in str(ns) else (r["interface"] if pd.notna(r["interface"]) else None)
+            bound = str(ns).split("%", 1)[1] if "%" in str(ns) else (
+                r["interface"] if pd.notna(r["interface"]) else None)
             if ip.is_loopback:
                 if lsof and not _listening_53(ctx):
                     reason = "loopback"

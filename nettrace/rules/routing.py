@@ -75,7 +75,8 @@ def default_route(ctx: Context):
         failed = failed[[ctx.facts.route_for(str(t_)) == top for t_ in failed["target"]]] if len(failed) else failed
         refs += ctx.probe_refs(failed.head(4))
         base = {"family": family, "gateway": top.gateway, "netif": top.netif, "destination": ctx.route_label(top),
-                "physical": physical.netif if physical else "", "physical_gateway": physical.gateway if physical else ""}
+                "physical": physical.netif if physical else "",
+                "physical_gateway": physical.gateway if physical else ""}
         if not hole and iface.exists and (iface.owner is not None or not ctx.facts.lsof):
             who = iface.owner.product or iface.owner.name if iface.owner else None
             findings.append(Finding(
