@@ -376,6 +376,24 @@ LSOF_START = """COMMAND     PID            USER   FD   TYPE             DEVICE S
 openconne   900            root    5u systm 0x3e4f5a6b7c8d9e0f      0t0                     [ctl com.apple.net.utun_control id 6 unit 5]
 """
 LSOF_END = LSOF_START.replace("openconne   900", "openconne   950")
+ROUTES_START = EN0_ON_TOP + "10.8/16            10.8.0.1           UGSc                utun4       \n" \
+                           "10.9/16            10.8.0.1           UGSc                utun4       \n"
+ROUTES_END = EN0_ON_TOP + "10.8/16            10.8.0.1           UGS                 utun4       \n" \
+                         "10.9/16            10.8.0.1           UGSc                utun5       \n"
+FETH = """feth100: flags=8843<UP,BROADCAST,RUNNING,SIMPLEX,MULTICAST> mtu 1500
+	ether 66:65:74:68:00:64
+	peer: feth5100
+	status: active
+"""
+JOBS = "PID\tStatus\tLabel\n303\t0\tcom.apple.logd\n"
+# a route written by the new openconnect (pid 950), in route monitor's format
+MONITOR = "".join(f"2025-12-28T02:15:27Z\t{line}\n" for line in (
+    "got message of size 176 on Sun Dec 28 10:15:27 2025",
+    "RTM_ADD: Add Route: len 176, pid: 950, seq 1, errno 0, flags:<UP,GATEWAY,DONE,STATIC>",
+    "locks:  inits: ",
+    "sockaddrs: <DST,GATEWAY,NETMASK>",
+    " 10.9.0.0 10.8.0.1 255.255.0.0",
+))
 PF_ON = """FILTER RULES:
 anchor "com.apple/*" all
 
@@ -389,8 +407,10 @@ def test_extensions_proxies_pf_and_interface_details(tmp_path):
     from tests.parsers.test_systemextensionsctl import LULU
 
     proxy_before = (ROOT / "tests/scenarios/000-zerotier-loopback-default/scutil_--proxy.out").read_text()
-    files = {"start/netstat_routes.out": EN0_ON_TOP, "end/netstat_routes.out": EN0_ON_TOP,
-             "start/ifconfig.out": IF_START, "end/ifconfig.out": IF_END,
+    files = {"start/netstat_routes.out": ROUTES_START, "end/netstat_routes.out": ROUTES_END,
+             "start/ifconfig.out": IF_START + FETH, "end/ifconfig.out": IF_END + FETH.replace("feth5100", "feth5101"),
+             "start/launchd_jobs.out": JOBS, "end/launchd_jobs.out": JOBS + "950\t0\tcom.example.openconnect\n",
+             "stream/route_monitor.out": MONITOR,
              "start/ps.out": PS_START, "end/ps.out": PS_END, "start/lsof.out": LSOF_START, "end/lsof.out": LSOF_END,
              "start/system_extensions.out": "0 extension(s)\n", "end/system_extensions.out": LULU.split("\n", 1)[1],
              "start/scutil_proxy.out": proxy_before, "end/scutil_proxy.out": VPN_CLIENT,
@@ -416,7 +436,15 @@ def test_extensions_proxies_pf_and_interface_details(tmp_path):
         ("openconnect (pid 900, OpenConnect)", "openconnect (pid 950, OpenConnect)")
     assert utun4["owner"]["after_text"].split()[:2] == ["openconne", "950"]
     started, stopped = one(d, "processes", "started"), one(d, "processes", "stopped")
-    assert (started["after"], started["roles"], stopped["before"]) == ("950", "holds:utun4", "900")
+    assert (started["after"], started["roles"], stopped["before"]) == ("950", "holds:utun4;wrote:routes", "900")
+    peer = one(d, "interfaces", "changed", subject="feth100")
+    assert (peer["field"], peer["before"], peer["after"]) == ("peer", "feth5100", "feth5101")
+    flags = one(d, "routes", "changed", subject="10.8/16")
+    assert (flags["field"], flags["before"], flags["after"], flags["after_line"]) == ("flags", "UGSc", "UGS", 7)
+    netif = one(d, "routes", "changed", subject="10.9/16")
+    assert (netif["field"], netif["before"], netif["after"]) == ("netif", "utun4", "utun5")
+    job = one(d, "launchd_jobs", "added")
+    assert (job["subject"], job["after"], job["after_line"]) == ("com.example.openconnect", "950", 3)
     text = as_text(d)
     assert "+ extension com.objective-see.lulu.extension added (Extension [activated enabled])" in text
     assert "~ pf status: disabled → enabled" in text
@@ -457,3 +485,13 @@ def test_tailscale_uninstalled(diff_bundles):
     # ZeroTier and the Wi-Fi are untouched; no finding appears on a healthy Mac
     assert not [r for r in d.changes.to_dict("records") if "feth" in str(r["subject"])]
     assert rows(d, "findings", "new") == []
+
+
+def test_finding_still_there():
+    """Seed 003's broken local stack is there from the start (ARP entry, "No route to host" from the
+    start probe) to the end: unchanged, cited on both sides."""
+    d = diff(nettrace.load(ROOT / "data/samples/003-arp-stack-inconsistency.tar.gz"))
+    kept = one(d, "findings", "unchanged", subject="local-stack-inconsistency")
+    assert kept["before"] == kept["after"] == "critical"
+    assert kept["before_file"].startswith(("start/", "probe/")) and kept["after_file"]
+    assert "still there (critical)" in as_text(d)
