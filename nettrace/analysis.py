@@ -9,7 +9,8 @@ and the report asks for all three many times):
 - :func:`graph_of` — the evidence graph (:func:`nettrace.graph.build_graph`);
 - :func:`facts_of` — the facts layer: the route Internet traffic takes, interface kinds and owners
   (:class:`nettrace.facts.Facts`, :func:`nettrace.facts.build_facts`);
-- :func:`findings_of` — every rule's findings, most severe first (:func:`nettrace.rules.run_rules`);
+- :func:`findings_of` — every rule's findings, most severe first (:func:`nettrace.rules.run_rules`;
+  the rules that could not run: :func:`nettrace.rules.skipped_of`);
 - :func:`timeline_of` — events on one UTC clock (:func:`nettrace.timeline.build_timeline`).
 
 This module only gathers them: each is defined beside its builder and memoises itself with

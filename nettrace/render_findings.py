@@ -42,7 +42,9 @@ def _tag(remedy, lang: str) -> str:
 
 
 def _skipped(bundle) -> list:
-    return list(getattr(bundle, "rules_skipped", []) or [])
+    from nettrace.rules import skipped_of
+
+    return skipped_of(bundle)
 
 
 def _skipped_line(bundle, lang: str) -> str | None:

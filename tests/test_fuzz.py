@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 import nettrace
 from nettrace.bundle import BundleError, Limits
 from nettrace.parsers import PARSER_NAMES, get_parser
+from nettrace.rules import skipped_of
 from tests import fuzzkit
 from tests.bundlekit import manifest_for, seed000_files
 
@@ -287,7 +288,7 @@ def test_manifest_fields_of_the_wrong_type_are_ignored(tmp_path):
     # the netstat output lost its name, so no route rule can run; the rest of the analysis still works
     nettrace.findings_of(b)
     assert len(nettrace.timeline_of(b)) and nettrace.facts_of(b).owner("feth4868").product == "ZeroTier"
-    assert any(s.rule == "default-route" and "routes" in s.missing for s in b.rules_skipped)
+    assert any(s.rule == "default-route" and "routes" in s.missing for s in skipped_of(b))
 
 
 # Regressions found by the fuzzer: str.isdigit() is True for "¹"/"²", which int() refuses; a

@@ -131,8 +131,8 @@ class FakeBundle:
                            "remedy.product", {"product": "ZeroTier", "advice": ""})],
             chain=[n[0] for n in nodes])]
 
-        # what nettrace.graph_of / findings_of / timeline_of memoise in a real bundle (bundle.memo)
-        self._cache = {"graph": self._G, "findings": list(self._findings), "timeline": self._timeline}
+        # what nettrace.graph_of / findings_of (and skipped_of) / timeline_of memoise in a real bundle
+        self._cache = {"graph": self._G, "rules": (list(self._findings), []), "timeline": self._timeline}
 
     def raw(self, file):
         return self._raw[file]

@@ -3,6 +3,7 @@ only when ping loss coincides with churn of an unscoped Internet route, info whe
 from __future__ import annotations
 
 from nettrace import findings_of
+from nettrace.rules import skipped_of
 
 from tests.bundlekit import host
 
@@ -68,4 +69,4 @@ def test_link_local_scaffolding_churn_is_not_counted(tmp_path):
 
 def test_skipped_without_a_route_monitor_stream(tmp_path):
     b = host(tmp_path, monitor=None)
-    assert churn(b) == [] and any(s.rule == "route-churn" for s in b.rules_skipped)
+    assert churn(b) == [] and any(s.rule == "route-churn" for s in skipped_of(b))

@@ -3,6 +3,7 @@ takes points into a black hole or a dead tunnel (critical), or through a live tu
 from __future__ import annotations
 
 from nettrace import findings_of
+from nettrace.rules import skipped_of
 
 from tests.bundlekit import HEALTHY_IFCONFIG, HEALTHY_NETSTAT, NETSTAT, healthy, host
 
@@ -77,4 +78,4 @@ def test_without_lsof_a_tunnel_default_is_only_info(tmp_path):
 def test_skipped_without_routes(tmp_path):
     b = healthy(tmp_path, netstat=None)
     assert not [f for f in findings_of(b) if f.id.startswith("default-route")]
-    assert any(s.rule == "default-route" and "routes" in s.missing for s in b.rules_skipped)
+    assert any(s.rule == "default-route" and "routes" in s.missing for s in skipped_of(b))

@@ -3,6 +3,7 @@ cache, yet sending to it fails with "No route to host" before a packet leaves th
 from __future__ import annotations
 
 from nettrace import findings_of
+from nettrace.rules import skipped_of
 
 from tests.bundlekit import healthy, ping_out
 
@@ -41,4 +42,4 @@ def test_no_route_to_another_host_is_not_this_pattern(tmp_path):
 def test_skipped_without_arp(tmp_path):
     b = healthy(tmp_path)
     assert stack(b) == [] and any(s.rule == "local-stack-inconsistency" and "arp" in s.missing
-                                  for s in b.rules_skipped)
+                                  for s in skipped_of(b))

@@ -11,7 +11,7 @@ Each rule module declares, at its top, the finding ids it can emit and the input
 
 - ``requires``: frames that must be non-empty; ``facts``: facts of :mod:`nettrace.facts` the rule
   reads (each needs the frames in :data:`FACT_INPUTS`). When an input is missing the rule is
-  skipped and the skip is recorded (``bundle.rules_skipped``: :class:`Skipped` rule id, missing
+  skipped and the skip is recorded (:func:`skipped_of`: :class:`Skipped` rule id, missing
   inputs, the finding ids it could not check), which ``analyze`` prints.
 - ``emits``: a finding with an id the rule did not declare is dropped with a bundle warning.
 - A remedy that changes the system must say why it is safe (``Remedy.safe_because``), and an
@@ -36,7 +36,7 @@ from nettrace import graph as g
 from nettrace import products as prod
 from nettrace.findings import Evidence, Finding, Remedy
 
-__all__ = ["rule", "run_rules", "findings_of", "RULES", "Context", "Skipped", "FACT_INPUTS", "RULE_MODULES"]
+__all__ = ["rule", "run_rules", "evaluate", "findings_of", "skipped_of", "RULES", "Context", "Skipped", "FACT_INPUTS", "RULE_MODULES"]
 
 RULE_MODULES = ("routing", "binding", "churn", "residue", "addresses", "stack", "dns", "pf", "capture")
 
@@ -275,11 +275,23 @@ def findings_of(bundle) -> list[Finding]:
     """The findings of every rule on *bundle*, most severe first; run once (memoised in the bundle)."""
     from nettrace.bundle import memo
 
-    return memo(bundle, "findings", run_rules)
+    return memo(bundle, "rules", evaluate)[0]
+
+
+def skipped_of(bundle) -> list[Skipped]:
+    """The rules that could not run on *bundle* for missing inputs (from the same run as :func:`findings_of`)."""
+    from nettrace.bundle import memo
+
+    return memo(bundle, "rules", evaluate)[1]
 
 
 def run_rules(bundle) -> list[Finding]:
-    """Run every rule on *bundle*; findings sorted most severe first. Skips land in ``bundle.rules_skipped``."""
+    """Run every rule on *bundle* (uncached); findings sorted most severe first."""
+    return evaluate(bundle)[0]
+
+
+def evaluate(bundle) -> tuple[list[Finding], list[Skipped]]:
+    """Run every rule on *bundle* (uncached): the findings, most severe first, and the rules skipped."""
     from nettrace.graph import graph_of
 
     _load_rules()
@@ -295,6 +307,5 @@ def run_rules(bundle) -> list[Finding]:
             findings.extend(_check(bundle, r, list(r.func(ctx) or [])))
         except Exception as exc:  # one broken rule must not hide the others
             _warn(bundle, f"rule {r.id} failed: {type(exc).__name__}: {exc}")
-    bundle.rules_skipped = skipped
     findings.sort(key=lambda f: (f.rank, f.id))
-    return findings
+    return findings, skipped
