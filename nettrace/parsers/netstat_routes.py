@@ -50,9 +50,6 @@ Examples
 """
 from __future__ import annotations
 
-import re
-import socket
-
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -115,41 +112,58 @@ _NARROW = 18  # the Destination/Gateway width of netstat -r (and of every IPv4 t
 _PREFIX = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\t"
 # structure lines: the header, section titles, other netstat displays
 _STRUCTURE = r"^\s*(?:Destination\s|Routing\s+tables|Active\s|Name\s|Registered\s|Proto\s|\S+:\s*$)"
-_V4 = r"^(?P<addr>\d{1,3}(?:\.\d{1,3}){0,3})(?:/(?P<plen>\d{1,2}))?$"
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+_V4 = rf"^(?P<addr>{_OCTET}(?:\.{_OCTET}){{0,3}})(?:/(?P<plen>3[0-2]|[12]?\d))?$"
+_HEX = r"[0-9a-f]{1,4}"
+_V6 = (rf"^(?P<addr>(?:{_HEX}:){{7}}{_HEX}|(?:{_HEX}(?::{_HEX}){{0,6}})?::(?:{_HEX}(?::{_HEX}){{0,6}})?)"
+       r"(?:%[^/]*)?(?:/(?P<plen>\d{1,3}))?$")
 _MAC = r"^[0-9a-fA-F]{1,2}(?::[0-9a-fA-F]{1,2}){5}$|^[0-9a-fA-F]{1,2}(?:\.[0-9a-fA-F]{1,2}){4,}$"
 _IFNAME = r"^[a-z]+[0-9]+$"
 _STR = pa.large_string()
+_PAD = pa.array([".0.0.0", ".0.0", ".0", ""], _STR)  # by the number of dots of a shortened IPv4 network
+_BY_DOTS = pa.array(["8", "16", "24", "32"], _STR)
 
 
 def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     """Parse ``netstat -r`` output into the ``routes`` frame."""
-    raw = text.splitlines()
-    try:
-        lines = pa.array(raw, _STR)
-    except UnicodeEncodeError:  # lone surrogates
-        lines = pa.array([s.encode("utf-8", "replace").decode("utf-8") for s in raw], _STR)
-    lines = pc.replace_substring_regex(lines, _PREFIX, "", max_replacements=1)
+    lines = _lines(text)
+    if "Z\t" in text:  # the capture prefix
+        lines = pc.replace_substring_regex(lines, _PREFIX, "", max_replacements=1)
     structure = np.flatnonzero(pc.match_substring_regex(lines, _STRUCTURE).to_numpy(zero_copy_only=False))
     states = _states(lines.take(structure).to_pylist(), structure + 1, warnings)
-    blank = pc.equal(pc.utf8_trim_whitespace(lines), "").to_numpy(zero_copy_only=False)
+    blank = pc.equal(pc.ascii_trim_whitespace(lines), "").to_numpy(zero_copy_only=False)
     # every other line under a routing table is a route line: its fields, split at blanks all at once
     states = _by_key(states + [_DEFAULT_STATE])
-    under = np.searchsorted(structure, np.arange(len(raw)), "right") - 1  # -1 (the default): none above
-    at = np.flatnonzero(~blank & ~np.isin(np.arange(len(raw)), structure) & ~states["skipping"][under].astype(bool))
+    under = np.searchsorted(structure, np.arange(len(lines)), "right") - 1  # -1 (the default): none above
+    at = np.flatnonzero(~blank & ~np.isin(np.arange(len(lines)), structure) & ~states["skipping"][under].astype(bool))
     row = {key: v[under[at]] for key, v in states.items()}
-    cols, ok = _fields(pc.utf8_trim_whitespace(lines.take(at)), at, warnings)
+    cols, ok = _fields(pc.ascii_trim_whitespace(lines.take(at)), at, warnings)
     return _rows(cols, at[ok], {key: v[ok] for key, v in row.items()}, warnings)
+
+
+def _lines(text: str) -> pa.Array:
+    """The lines of *text* as one Arrow array (CRLF and CR line ends too)."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    try:
+        whole = pa.array([text], _STR)
+    except UnicodeEncodeError:  # lone surrogates
+        whole = pa.array([text.encode("utf-8", "replace").decode("utf-8")], _STR)
+    lines = pc.split_pattern(whole, "\n").flatten()
+    return lines.slice(0, len(lines) - 1) if text.endswith("\n") else lines
 
 
 def _fields(lines: pa.Array, at: np.ndarray, warnings) -> tuple[dict, np.ndarray]:
     """The columns of route *lines* split at blanks: Destination Gateway Flags, the numbers the
     header names (Refs Use Mtu; a blank Mtu prints nothing), Netif, an optional Expire."""
-    tokens = pc.utf8_split_whitespace(lines)
+    tokens = pc.ascii_split_whitespace(lines)
     flat = pc.list_flatten(tokens)
     start = tokens.offsets.to_numpy()[:-1]
     count = pc.list_value_length(tokens).to_numpy(zero_copy_only=False)
-    field = lambda i, sel: flat.take(start[sel] + i[sel] if isinstance(i, np.ndarray) else start[sel] + i)  # noqa: E731
-    decimal = pc.utf8_is_decimal(flat).to_numpy(zero_copy_only=False)
+
+    def field(offset, rows):  # the token at *offset* (one number, or one per line) of the lines *rows*
+        return flat.take(start[rows] + (offset[rows] if isinstance(offset, np.ndarray) else offset))
+
     flag_ok = np.zeros(len(at), bool)
     long_enough = count >= 4
     enc = pc.dictionary_encode(field(2, long_enough))
@@ -160,7 +174,8 @@ def _fields(lines: pa.Array, at: np.ndarray, warnings) -> tuple[dict, np.ndarray
     going = flag_ok.copy()
     while going.any():
         going &= 3 + numbers < count - 1
-        going[going] = decimal[start[going] + 3 + numbers[going]]
+        going[going] = pc.ascii_is_decimal(flat.take(start[going] + 3 + numbers[going])).to_numpy(
+            zero_copy_only=False)
         numbers += going
     ok = flag_ok & (count >= 4 + numbers)
     for i in np.flatnonzero(~ok).tolist():
@@ -228,10 +243,10 @@ def _rows(cols: dict, at: np.ndarray, state: dict, warnings) -> pd.DataFrame:
     dest, gw, flags = cols["destination"], cols["gateway"], cols["flags"]
     # family: the table's, else from the destination (or a default's gateway)
     colon = lambda a: pc.match_substring(a, ":").to_numpy(zero_copy_only=False)  # noqa: E731
-    kind = gateway_kinds(gw)
+    kind, gateway_index = _gateways(gw)
     is_default = pc.equal(dest, "default").to_numpy(zero_copy_only=False)
-    guessed = np.where(colon(dest) | (is_default & colon(gw) & (kind != "mac")), "inet6", "inet")
-    family = np.where(state["family"] == None, guessed, state["family"]).astype(object)  # noqa: E711
+    inet6 = np.where(state["family"] == None, colon(dest) | (is_default & colon(gw) & (kind != _MAC_KIND)),  # noqa: E711
+                     state["family"] == "inet6").astype(bool)
     # flags, per distinct value
     fenc = pc.dictionary_encode(flags)
     distinct = fenc.dictionary.to_pylist()
@@ -242,11 +257,8 @@ def _rows(cols: dict, at: np.ndarray, state: dict, warnings) -> pd.DataFrame:
     fidx = fenc.indices.to_numpy(zero_copy_only=False)
     host = np.array(["H" in f for f in distinct], bool)[fidx] if k else np.zeros(0, bool)
     # cut values: as long as an 18-wide column (netstat -r) and not an IPv4 number, which always fits
-    width = np.where(state["width"] == None, 0, state["width"]).astype(np.int64)  # noqa: E711
-    v4 = pc.match_substring_regex(dest, _V4).to_numpy(zero_copy_only=False)
-    cut_dest = (pc.utf8_length(dest).to_numpy(zero_copy_only=False) >= width) & (width == _NARROW) & ~v4
-    gw_v4 = pc.match_substring_regex(gw, _V4).to_numpy(zero_copy_only=False)
-    cut_gw = (pc.utf8_length(gw).to_numpy(zero_copy_only=False) >= width) & (width == _NARROW) & ~gw_v4
+    narrow = state["width"] == _NARROW
+    cut_dest, cut_gw = _cut(dest, narrow), _cut(gw, narrow)
     for what, cut, values in (("destinations", cut_dest, dest), ("gateways", cut_gw, gw)):
         rows = np.flatnonzero(cut)
         for t in sorted(set(state["table"][rows])):
@@ -254,51 +266,64 @@ def _rows(cols: dict, at: np.ndarray, state: dict, warnings) -> pd.DataFrame:
             warn(warnings, int(at[mine[0]]) + 1, f"{len(mine)} {what} fill the 18-character column: probably "
                  f"cut by netstat -r without -n (first {values[mine[0]].as_py()!r})"
                  + ("; their cidr is left empty" if what == "destinations" else ""))
-    cidr, scope = _cidrs(dest, family == "inet6", host, cut_dest)
+    cidr, scope = _cidrs(dest, inet6, host, cut_dest)
     numbers = _numbers(*cols["numbers"], state["numeric"], at, warnings)
+    # rank: the row's place in its table among the rows of its family (tables never interleave)
+    rank = np.zeros(k, np.int64)
+    for six in (False, True):
+        rows = np.flatnonzero(inet6 == six)
+        table = state["table"][rows].astype(np.int64)
+        rank[rows] = np.arange(len(rows)) - np.searchsorted(table, table)
     out = {
-        "family": family.tolist(), "destination": dest, "cidr": cidr, "dest_scope": scope, "gateway": gw,
-        "gateway_kind": kind.tolist(),
-        "gateway_index": _ints(pc.struct_field(pc.extract_regex(gw, r"^link#(?P<i>\d{1,18})$"), [0])),
-        "flags": flags, "flag_names": pd.Series(names[fidx] if k else [], dtype=object),
-        "netif": cols["netif"], "expire": cols["expire"],
-        "ifscope": pd.Series(np.array(["I" in f for f in distinct], bool)[fidx] if k else [], dtype="boolean"),
-        "is_default": pd.Series(is_default, dtype="boolean"),
-        "rank": pd.Series(pd.DataFrame({"t": state["table"], "f": family}).groupby(["t", "f"]).cumcount()
-                          .to_numpy() if k else [], dtype="Int64"),
-        "line": pd.Series(at + 1, dtype="Int64"),
+        "family": _FAMILIES.take(pa.array(inet6.astype(np.int8))), "destination": dest, "cidr": cidr,
+        "dest_scope": scope, "gateway": gw, "gateway_kind": _KINDS.take(pa.array(kind)),
+        "gateway_index": gateway_index,
+        "flags": flags, "flag_names": names[fidx] if k else [], "netif": cols["netif"], "expire": cols["expire"],
+        "ifscope": pa.array(np.array(["I" in f for f in distinct] + [False], bool)[fidx]),
+        "is_default": pa.array(is_default), "rank": pa.array(rank), "line": pa.array(at + 1),
         **numbers,
     }
-    for key, v in out.items():
-        if isinstance(v, (pa.Array, pa.ChunkedArray)):
-            out[key] = pd.Series(pd.arrays.ArrowStringArray(pc.cast(v, _STR)))
     df = SCHEMAS["routes"].frame(out, length=k)
     if unread:
         warn(warnings, None, f"unknown route flag letters kept undecoded: {''.join(sorted(unread))}")
     return df
 
 
+def _cut(values: pa.Array, narrow: np.ndarray) -> np.ndarray:
+    """Which *values* fill their column in a table of 18-wide columns and are not IPv4 numbers."""
+    full = narrow & (pc.utf8_length(values).to_numpy(zero_copy_only=False) >= _NARROW)
+    at = np.flatnonzero(full)
+    full[at] = ~pc.match_substring_regex(values.take(at), _V4).to_numpy(zero_copy_only=False)
+    return full
+
+
 def _numbers(rows: np.ndarray, values: list, numeric: np.ndarray, at: np.ndarray, warnings) -> dict:
     """Refs/Use/Mtu: the numbers between Flags and Netif (*values* of *rows*), named by the header."""
-    out = {c: [None] * len(numeric) for c in _NUMERIC_COLS}
+    out = {c: pd.Series(pd.arrays.IntegerArray(np.zeros(len(numeric), np.int64), np.ones(len(numeric), bool)))
+           for c in _NUMERIC_COLS}
     for i, row in zip(rows.tolist(), values):
         if len(row) > len(numeric[i]):
             warn(warnings, int(at[i]) + 1, f"numbers without a column ignored: {' '.join(row)[:40]!r}")
         for name, value in zip(numeric[i], row):
-            out[name][i] = int(value) if len(value) <= 18 else None
+            if len(value) <= 18:
+                out[name].iat[i] = int(value)
     return out
 
 
-def _ints(a: pa.Array) -> pd.Series:
-    a = pc.cast(a, pa.int64())
-    return pd.Series(pd.arrays.IntegerArray(a.fill_null(0).to_numpy(), a.is_null().to_numpy(zero_copy_only=False)))
+_KINDS = pa.array(["ip", "link", "mac", "interface"], _STR)
+_MAC_KIND = 2
+_FAMILIES = pa.array(["inet", "inet6"], _STR)
 
 
-def gateway_kinds(gw: pa.Array) -> np.ndarray:
-    """:func:`gateway_kind` of every gateway, with Arrow kernels."""
-    match = lambda p: pc.match_substring_regex(gw, p).to_numpy(zero_copy_only=False)  # noqa: E731
-    return np.select([pc.starts_with(gw, "link#").to_numpy(zero_copy_only=False), match(_MAC), match(_IFNAME)],
-                     ["link", "mac", "interface"], "ip").astype(object)
+def _gateways(gw: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """Each gateway's kind (an index into ``_KINDS``) and the N of ``link#N``, with Arrow kernels
+    once per distinct gateway."""
+    enc = pc.dictionary_encode(gw)
+    match = lambda p: pc.match_substring_regex(enc.dictionary, p).to_numpy(zero_copy_only=False)  # noqa: E731
+    link = pc.starts_with(enc.dictionary, "link#").to_numpy(zero_copy_only=False)
+    codes = np.select([link, match(_MAC), match(_IFNAME)], [1, _MAC_KIND, 3], 0).astype(np.int8)
+    index = pc.struct_field(pc.extract_regex(enc.dictionary, r"^link#(?P<i>\d{1,18})$"), [0])
+    return codes[enc.indices.to_numpy(zero_copy_only=False)], index.take(enc.indices)
 
 
 def gateway_kind(gateway: str) -> str:
@@ -307,49 +332,56 @@ def gateway_kind(gateway: str) -> str:
     >>> [gateway_kind(g) for g in ("link#28", "c6:52:4f:cc:a7:64", "ff.ff.ff.ff.ff.ff", "utun6", "10.51.0.1")]
     ['link', 'mac', 'mac', 'interface', 'ip']
     """
-    return str(gateway_kinds(pa.array([gateway], _STR))[0])
+    return _KINDS[int(_gateways(pa.array([gateway], _STR))[0][0])].as_py()
 
 
 def _cidrs(dest: pa.Array, inet6: np.ndarray, host: np.ndarray, cut: np.ndarray) -> tuple[pa.Array, pa.Array]:
-    """(cidr, dest_scope) of every destination: IPv4 forms with Arrow kernels, IPv6 once per
-    distinct destination (:func:`normalize_destination`)."""
-    k = len(dest)
-    cidr = np.full(k, None, object)
-    scope = np.full(k, None, object)
+    """(cidr, dest_scope) of every destination, with Arrow kernels: IPv4 as ``netname`` shortens it
+    (octets padded, the prefix from ``/N`` or the octet count); IPv6 as ``inet_ntop`` prints it
+    (canonical and masked already) without its ``%scope``, with its ``/N`` or, for a host (``H``),
+    /128 — ``netname6`` prints no ``/N`` without -n, so a network's prefix is then unknown;
+    nothing for a destination cut to its column."""
     is_default = pc.equal(dest, "default").to_numpy(zero_copy_only=False)
-    cidr[is_default] = np.where(inet6[is_default], "::/0", "0.0.0.0/0")
+    found = [(np.flatnonzero(is_default), pa.array(np.where(inet6[is_default], "::/0", "0.0.0.0/0"), _STR))]
     v4 = np.flatnonzero(~inet6 & ~is_default)
     parts = pc.extract_regex(dest.take(v4), _V4)
     ok = parts.is_valid().to_numpy(zero_copy_only=False)
     v4, parts = v4[ok], parts.filter(ok)
-    octets = pc.split_pattern(pc.struct_field(parts, [0]), ".")
-    count = pc.list_value_length(octets).to_numpy(zero_copy_only=False)
-    values = pc.cast(pc.list_flatten(octets), pa.int64()).to_numpy()
-    bad = np.zeros(len(v4), bool)
-    bad[pc.list_parent_indices(octets).to_numpy()[values > 255]] = True
-    plen = pc.struct_field(parts, [1])
-    prefix = np.where(pc.equal(plen, "").to_numpy(zero_copy_only=False), 8 * count,
-                      pc.cast(pc.if_else(pc.equal(plen, ""), "0", plen), pa.int64()).to_numpy())
-    good = ~bad & (prefix <= 32)
-    pad = pa.array(["", ".0.0.0", ".0.0", ".0", ""], _STR).take(pa.array(count[good]))
-    slash = pa.scalar("/", _STR)
-    cidr[v4[good]] = pc.binary_join_element_wise(pc.struct_field(parts, [0]).filter(good), pad, slash,
-                                                 pc.cast(pa.array(prefix[good]), _STR), pa.scalar("", _STR)
-                                                 ).to_numpy(zero_copy_only=False)
-    v6 = np.flatnonzero(inet6 & ~is_default & ~cut)
-    memo: dict = {}
-    for row, d, h in zip(v6.tolist(), dest.take(v6).to_pylist(), host[v6].tolist()):
-        if (d, h) not in memo:
-            memo[d, h] = normalize_destination(d, "inet6", host=h)
-        cidr[row], scope[row] = memo[d, h]
-    cidr[cut] = None
-    return pa.array(cidr.tolist(), _STR), pa.array(scope.tolist(), _STR)
+    addr, plen = pc.struct_field(parts, [0]), pc.struct_field(parts, [1])
+    dots = pc.count_substring(addr, ".")  # 127 -> 127.0.0.0/8, 10.244 -> 10.244.0.0/16, ...
+    prefix = pc.if_else(pc.equal(plen, ""), _BY_DOTS.take(dots), plen)
+    found.append((v4, _join(addr, _PAD.take(dots), "/", prefix)))
+    v6 = np.flatnonzero(inet6 & ~is_default)
+    parts = pc.extract_regex(pc.utf8_lower(dest.take(v6)), _V6)
+    plen = pc.fill_null(pc.struct_field(parts, [1]), "")
+    given = pc.not_equal(plen, "").to_numpy(zero_copy_only=False)
+    bits = np.where(given, pc.cast(pc.if_else(given, plen, "0"), pa.int64()).to_numpy(), 128)
+    ok = parts.is_valid().to_numpy(zero_copy_only=False) & ~cut[v6] & (given | host[v6]) & (bits <= 128)
+    found.append((v6[ok], _join(pc.struct_field(parts, [0]).filter(ok), "/", pc.cast(pa.array(bits[ok]), _STR))))
+    scope = pc.struct_field(pc.extract_regex(dest.take(v6), r"%(?P<scope>[^/]+)"), [0])
+    return _scatter(len(dest), found), _scatter(len(dest), [(v6, scope)])
+
+
+def _join(*parts) -> pa.Array:
+    """The element-wise concatenation of Arrow string arrays and strings."""
+    return pc.binary_join_element_wise(*[pa.scalar(p, _STR) if isinstance(p, str) else pc.cast(p, _STR)
+                                         for p in parts], pa.scalar("", _STR))
+
+
+def _scatter(n: int, found: list) -> pa.Array:
+    """An array of *n* strings holding the values of each ``(rows, values)`` pair at its rows, null elsewhere."""
+    where = np.full(n, -1, np.int64)
+    start = 0
+    for rows, values in found:
+        where[rows] = start + np.arange(len(rows))
+        start += len(rows)
+    values = pa.concat_arrays([pc.cast(v, _STR) for _, v in found])
+    return values.take(pa.array(where, mask=where < 0))
 
 
 def normalize_destination(dest: str, family: str, host: bool = True) -> tuple[str | None, str | None]:
-    """``(cidr, scope)`` for a netstat destination of *family*; an IPv6 destination without a
-    ``/prefix`` is a host (/128) only when *host* (the ``H`` flag): netstat -r without -n prints
-    networks without their prefix.
+    """``(cidr, scope)`` of one netstat destination of *family* (:func:`_cidrs`); an IPv6 destination
+    without a ``/prefix`` is a host (/128) only when *host* (the ``H`` flag).
 
     >>> normalize_destination("59.78.176/20", "inet"), normalize_destination("127", "inet")
     (('59.78.176.0/20', None), ('127.0.0.0/8', None))
@@ -358,23 +390,5 @@ def normalize_destination(dest: str, family: str, host: bool = True) -> tuple[st
     >>> normalize_destination("fe80::%en1", "inet6", host=False), normalize_destination("::1", "inet6")
     ((None, 'en1'), ('::1/128', None))
     """
-    if dest == "default":
-        return ("0.0.0.0/0" if family == "inet" else "::/0"), None
-    addr, _, plen = dest.partition("/")
-    if family == "inet6":
-        addr, _, scope = addr.partition("%")
-        if not plen and not host or (plen and not plen.isdecimal()) or int(plen or 128) > 128:
-            return None, scope or None
-        try:
-            n = int.from_bytes(socket.inet_pton(socket.AF_INET6, addr), "big")
-        except (OSError, ValueError):
-            return None, scope or None
-        bits = int(plen or 128)
-        n &= ((1 << 128) - 1) ^ ((1 << (128 - bits)) - 1)
-        return f"{socket.inet_ntop(socket.AF_INET6, n.to_bytes(16, 'big'))}/{bits}", scope or None
-    m = re.fullmatch(_V4[1:-1], dest)
-    if m is None or any(int(o) > 255 for o in m["addr"].split(".")):
-        return None, None
-    count = m["addr"].count(".") + 1
-    bits = int(m["plen"]) if m["plen"] else 8 * count
-    return (m["addr"] + ".0" * (4 - count) + f"/{bits}" if bits <= 32 else None), None
+    cidr, scope = _cidrs(pa.array([dest], _STR), np.array([family == "inet6"]), np.array([host]), np.array([False]))
+    return cidr[0].as_py(), scope[0].as_py()
