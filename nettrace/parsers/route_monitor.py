@@ -151,7 +151,13 @@ _BEFORE_HEADER_RE = re.compile(r"(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\t)?[ \t]*")
 
 def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     """Parse ``route -n monitor`` output into the ``route_events`` frame."""
-    return _concat(_frames((text[i:i + _CHUNK] for i in range(0, len(text), _CHUNK)), warnings))
+    cuts = [0]
+    while len(text) - cuts[-1] > _CHUNK:
+        cut = _last_header(text, cuts[-1], cuts[-1] + _CHUNK)
+        if cut <= cuts[-1]:  # no message header in the next _CHUNK characters: the rest as one piece
+            break
+        cuts.append(cut)
+    return _concat(_frames((text[a:b] for a, b in zip(cuts, cuts[1:] + [len(text)])), warnings))
 
 
 def parse_lines(lines: Iterable[str], warnings: list | None = None,
@@ -164,41 +170,53 @@ def parse_lines(lines: Iterable[str], warnings: list | None = None,
         blocks: Iterable[str] = ["".join(it)]
     else:
         blocks = iter(lambda: "".join(line for _, line in zip(range(chunk_size), it)), "")
-    for df in _frames(blocks, warnings):
+    for df in _frames(_pieces(blocks), warnings):
         if len(df):
             yield df
 
 
-def parse_file(path, warnings: list | None = None, chunk_chars: int = 8 << 20) -> pd.DataFrame:
+def parse_file(path, warnings: list | None = None, chunk_chars: int = 4 << 20) -> pd.DataFrame:
     """Parse a (large) route monitor file into one frame, reading it *chunk_chars* at a time:
     peak memory is the frame plus about one piece, never the whole text."""
     with open(path, encoding="utf-8", errors="replace") as f:
-        return _concat(_frames(iter(lambda: f.read(chunk_chars), ""), warnings))
+        return _concat(_frames(_pieces(iter(lambda: f.read(chunk_chars), "")), warnings))
 
 
-def _frames(blocks: Iterable[str], warnings: list | None) -> Iterator[pd.DataFrame]:
-    """The frame of each piece of the text that *blocks* make up, pieces cut at message headers."""
-    carry, first = "", 1
+def _pieces(blocks: Iterable[str]) -> Iterator[str]:
+    """The text that *blocks* make up, in pieces cut before the last message header of each."""
+    carry = ""
     for block in blocks:
         text = carry + block
-        cut = _last_header(text)
+        cut = _last_header(text, 0, len(text))
         if cut > 0:
-            yield _piece(text[:cut], first, warnings, final=False)
-            first += text.count("\n", 0, cut)
+            yield text[:cut]
         carry = text[cut:]
     if carry:
-        yield _piece(carry, first, warnings, final=True)
+        yield carry
 
 
-def _last_header(text: str) -> int:
-    """Start of the line of the last message header in *text* after its first line (0: none)."""
-    i = text.rfind(_HEADER)
-    while i > 0:
-        start = text.rfind("\n", 0, i) + 1
-        if start > 0 and _BEFORE_HEADER_RE.fullmatch(text, start, i):
+def _frames(pieces: Iterable[str], warnings: list | None) -> Iterator[pd.DataFrame]:
+    """The frame of each piece of whole lines (only the last may end inside a message)."""
+    first = 1
+    pieces = iter(pieces)
+    piece = next(pieces, None)
+    while piece is not None:
+        following = next(pieces, None)
+        df, lines = _piece(piece, first, warnings, final=following is None)
+        yield df
+        first += lines
+        piece = following
+
+
+def _last_header(text: str, lo: int, hi: int) -> int:
+    """Start of the line of the last message header in ``text[lo:hi]`` after its first line (lo: none)."""
+    i = text.rfind(_HEADER, lo, hi)
+    while i > lo:
+        start = text.rfind("\n", lo, i) + 1
+        if start > lo and _BEFORE_HEADER_RE.fullmatch(text, start, i):
             return start
-        i = text.rfind(_HEADER, 0, i)
-    return 0
+        i = text.rfind(_HEADER, lo, i)
+    return lo
 
 
 def _concat(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
@@ -216,8 +234,9 @@ def _concat(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- one piece of text
-def _piece(text: str, first: int, warnings: list | None, final: bool) -> pd.DataFrame:
-    """The frame of the messages in *text* (whole lines; *first* is the number of its first line)."""
+def _piece(text: str, first: int, warnings: list | None, final: bool) -> tuple[pd.DataFrame, int]:
+    """The frame of the messages in *text* (whole lines; *first* is the number of its first line),
+    and the number of its lines."""
     lines = _lines(text)
     raw = lines.view(pa.large_binary())
     # the capture prefix: 21 characters of a UTC time and a tab, checked once per distinct value
@@ -231,6 +250,7 @@ def _piece(text: str, first: int, warnings: list | None, final: bool) -> pd.Data
     kind[indented] = _kinds(pc.binary_slice(
         pc.utf8_ltrim_whitespace(_body(lines, prefixed, indented)).view(pa.large_binary()), 0, 4))
     other = np.flatnonzero(kind == OTHER)  # an RTM line after other text (route -v's echo, a paste)
+    other = other[(other == 0) | (kind[other - 1] != SOCKADDRS)]  # (not an address line)
     kind[other[pc.match_substring(lines.take(other), "RTM_").to_numpy(zero_copy_only=False)]] = RTM
     # each kind's lines through its regex (once per distinct line); lines that do not match are unknown
     found = {}
@@ -267,23 +287,24 @@ def _piece(text: str, first: int, warnings: list | None, final: bool) -> pd.Data
         row = np.full(n, -1, np.int64)
         row[msg_of[at[keep]]] = codes[keep]
         row = pa.array(row, mask=row < 0)
-        for i, field in enumerate(table.type):
-            cols[field.name] = table.field(i).take(row)
+        for i, field in enumerate(table.type):  # typed once per distinct line, then one take per column
+            cols[field.name] = _typed(field.name, table.field(i)).take(row)
         if seq is not None:
-            cols["seq"] = pc.coalesce(_per_message(seq.filter(keep), msg_of[at[keep]], n), cols["seq"])
+            seq = pc.cast(seq.filter(keep), pa.int64())
+            cols["seq"] = pc.coalesce(_per_message(seq, msg_of[at[keep]], n), cols["seq"])
     if n:
         # a flags line belongs to an RTM line that printed none (a wrapped line)
-        printed = pc.fill_null(pc.not_equal(cols["has_flags"], ""), False).to_numpy(zero_copy_only=False)
+        printed = pc.is_valid(cols["has_flags"]).to_numpy(zero_copy_only=False)
         kind[seen[FLAGS][printed[msg_of[seen[FLAGS]]]]] = OTHER
         addresses = _addresses(_body(lines, prefixed, a_at), msg_of[a_at], cols["roles"], n,
                                a_at + first, warnings)
     odd = np.flatnonzero((kind == OTHER) | (kind == MARKER))
     _warn_lines(_body(lines, prefixed, odd), odd + first, warnings)
     if n == 0:
-        return SCHEMAS["route_events"].empty()
+        return SCHEMAS["route_events"].empty(), len(kind)
     _warn_incomplete(cols, seen, msg_of, n, starts + first, warnings, final, a_at)
     cap = captured.take(pa.array(stamps.indices.to_numpy(zero_copy_only=False)[starts], mask=~prefixed[starts]))
-    return _frame(cols, addresses, cap, starts + first)
+    return _frame(cols, addresses, cap, starts + first), len(kind)
 
 
 def _lines(text: str) -> pa.Array:
@@ -363,13 +384,15 @@ def _addresses(lines: pa.Array, msgs: np.ndarray, roles: pa.Array, n: int, numbe
         if count[i] < wanted[i] or extra:
             what = f"extra {' '.join(extra)[:40]!r} ignored" if extra else "fewer addresses"
             warn(warnings, int(numbers[i]), f"{count[i]} addresses for {wanted[i]} roles: {what}")
+    flat = _typed("address", pc.utf8_rtrim_whitespace(pc.replace_substring(flat, _GLUE, " ")))
     out = {}
     for role in ROLES:
         position = np.array([r.index(role) if role in r else -1 for r in role_lists] + [-1])[line_roles]
         at = np.flatnonzero((position >= 0) & (position < count))
         if len(at):
-            values = pc.replace_substring(flat.take(start[at] + position[at]), _GLUE, " ")
-            out[role] = _per_message(values, msgs[at], n)
+            where = np.full(n, -1, np.int64)  # each message's address of this role, as an index into flat
+            where[msgs[at]] = start[at] + position[at]
+            out[role] = flat.take(pa.array(where, mask=where < 0))
     return out
 
 
@@ -400,8 +423,10 @@ def _warn_incomplete(cols, seen, msg_of, n, numbers, warnings, final, a_at) -> N
     """Warnings for messages that stop short of their RTM, locks/sockaddrs or address line, and for
     text of the RTM line its grammar did not read."""
     types = cols["type"].to_numpy(zero_copy_only=False)
-    has = {k: np.isin(np.arange(n), msg_of[seen[k]]) for k in (RTM, LOCKS, SOCKADDRS)}
-    has_addr = np.isin(np.arange(n), msg_of[a_at])
+    has = {k: np.zeros(n, bool) for k in (RTM, LOCKS, SOCKADDRS, ADDRESS)}
+    for k in has:
+        has[k][msg_of[a_at if k == ADDRESS else seen[k]]] = True
+    has_addr = has[ADDRESS]
     route = has[RTM] & ~np.isin(types, _NO_LOCKS)
     for m in np.flatnonzero(~has[RTM] | (route & ~has[LOCKS] & ~has[SOCKADDRS])
                             | (has[SOCKADDRS] & ~has_addr)).tolist():
@@ -414,48 +439,43 @@ def _warn_incomplete(cols, seen, msg_of, n, numbers, warnings, final, a_at) -> N
         lead = "last message incomplete, kept as far as it goes: " if final and m == n - 1 else ""
         warn(warnings, int(numbers[m]), lead + problem)
     for field, what in (("rest", "unread RTM text"), ("before", "text before the RTM message ignored")):
-        for m in np.flatnonzero(pc.fill_null(pc.not_equal(cols[field], ""), False).to_numpy(zero_copy_only=False)):
+        for m in np.flatnonzero(pc.is_valid(cols[field]).to_numpy(zero_copy_only=False)):
             v = cols[field][int(m)].as_py()
             if not (field == "before" and _SODUMP_RE.fullmatch(v)):
                 warn(warnings, int(numbers[m]), f"{what}: {v[:40]!r}")
 
 
+_INTS = ("size", "length", "pid", "seq", "errno", "ifscope", "ifindex", "metric")
+
+
+def _typed(name: str, values: pa.Array) -> pa.Array:
+    """A field of the grammar as its column wants it: numbers as int64, empty text as missing."""
+    values = pc.if_else(pc.equal(values, ""), pa.scalar(None, values.type), values)
+    if name == "message_time":
+        return pc.utf8_rtrim_whitespace(values)
+    return pc.cast(values, pa.int64()) if name in _INTS else values
+
+
 def _frame(cols: dict, addresses: dict, captured: pa.Array, lines: np.ndarray) -> pd.DataFrame:
     n = len(lines)
-    flags = pc.if_else(pc.fill_null(pc.not_equal(cols["has_flags"], ""), False), cols["flags"], cols["wrapped"])
+    ifp = addresses.get("IFP", pa.nulls(n, _STR))
+    ifps = pc.dictionary_encode(ifp)  # the interface index and name, once per distinct IFP
+    index = pc.struct_field(pc.extract_regex(ifps.dictionary, r"^index: (?P<i>\d{1,9})"), [0])
+    name = pc.struct_field(pc.extract_regex(ifps.dictionary, r"^(?:index: \d+ )?(?P<n>[a-z]+[0-9]+)(?::|$)"), [0])
     out = {
         "captured_at": _times(captured, "%Y-%m-%dT%H:%M:%SZ"),
-        "message_time": _strings(pc.utf8_rtrim_whitespace(cols["message_time"])),
         "time": _times(pc.replace_substring(cols["message_time"], "  ", " "), "%a %b %d %H:%M:%S %Y"),
-        "ifref": pd.Series(pd.array(pc.fill_null(pc.not_equal(cols["ifref"], ""), False).to_numpy(zero_copy_only=False),
-                                    dtype="boolean")),
-        "flags": _lists(flags, n),
-        "sockaddrs": _lists(cols["roles"], n),
-        "line": pd.Series(pd.array(lines, dtype="Int64")),
+        "ifref": pc.is_valid(cols["ifref"]),
+        "flags": _lists(pc.if_else(pc.is_valid(cols["has_flags"]), pc.fill_null(cols["flags"], ""), cols["wrapped"])),
+        "sockaddrs": _lists(cols["roles"]),
+        "index": pc.coalesce(pc.cast(index, pa.int64()).take(ifps.indices), cols["ifindex"]),
+        "interface": name.take(ifps.indices),
+        "line": pa.array(lines),
+        **{key: cols[key] for key in ("message_time", "size", "type", "description", "length", "pid", "seq",
+                                      "errno", "ifscope", "metric", "locks", "inits")},
+        **{role.lower(): v for role, v in addresses.items()},
     }
-    for name in ("size", "length", "pid", "seq", "errno", "ifscope", "metric"):
-        out[name] = _ints(cols[name])
-    for name in ("type", "description", "locks", "inits"):
-        out[name] = _strings(cols[name])
-    for role in ROLES:
-        value = addresses.get(role)
-        out[role.lower()] = _strings(pc.utf8_rtrim_whitespace(value) if value is not None else pa.nulls(n, _STR))
-    ifp = addresses.get("IFP", pa.nulls(n, _STR))
-    index = pc.struct_field(pc.extract_regex(ifp, r"^index: (?P<i>\d{1,9})"), [0])
-    out["index"] = _ints(pc.coalesce(index, cols["ifindex"]))
-    out["interface"] = _strings(pc.struct_field(pc.extract_regex(ifp, r"^(?:index: \d+ )?(?P<n>[a-z]+[0-9]+)(?::|$)"), [0]))
     return SCHEMAS["route_events"].frame(out, length=n)
-
-
-def _strings(a: pa.Array) -> pd.Series:
-    """A pandas ``string`` column; empty strings are missing."""
-    a = pc.cast(a, _STR)
-    return pd.Series(pd.arrays.ArrowStringArray(pc.if_else(pc.equal(a, ""), pa.scalar(None, _STR), a)))
-
-
-def _ints(a: pa.Array) -> pd.Series:
-    a = pc.cast(pc.if_else(pc.equal(pc.cast(a, _STR), ""), pa.scalar(None, _STR), pc.cast(a, _STR)), pa.int64())
-    return pd.Series(pd.arrays.IntegerArray(a.fill_null(0).to_numpy(), a.is_null().to_numpy(zero_copy_only=False)))
 
 
 def _times(a: pa.Array, fmt: str) -> pd.Series:
@@ -465,7 +485,7 @@ def _times(a: pa.Array, fmt: str) -> pd.Series:
     return t.cast(pa.timestamp("ns", tz="UTC")).to_pandas()
 
 
-def _lists(a: pa.Array, n: int) -> pd.Series:
+def _lists(a: pa.Array) -> np.ndarray:
     """Lists of the comma-separated names of *a* (one list per distinct value, shared by its rows:
     read-only); an empty list where *a* is missing."""
     enc = pc.dictionary_encode(a)
@@ -473,4 +493,4 @@ def _lists(a: pa.Array, n: int) -> pd.Series:
     for i, v in enumerate(enc.dictionary.to_pylist()):
         shared[i] = [x for x in v.split(",") if x]
     shared[-1] = []
-    return pd.Series(shared[enc.indices.fill_null(-1).to_numpy(zero_copy_only=False)], dtype=object)
+    return shared[enc.indices.fill_null(-1).to_numpy(zero_copy_only=False)]
