@@ -48,8 +48,9 @@ A :class:`Facts` holds:
 ``failed_probes`` (DataFrame)
     Every probe that failed, and how: ``tool, target, destination, as, how, error, file, line,
     captured_at``; ``how`` is ``no_route`` ("No route to host" before a packet left),
-    ``unreachable`` (an ICMP error came back), ``loss`` (no reply at all), ``dns`` (dig failed)
-    or ``error`` (another error line, e.g. traceroute's ``findsaddr``). Ping-loop lines are
+    ``unreachable`` (an ICMP error came back), ``loss`` (no reply at all), ``dns`` (dig failed),
+    ``no_reply`` (a traceroute none of whose hops answered — what a TUN proxy's stack does) or
+    ``error`` (another error line, e.g. traceroute's ``findsaddr``). Ping-loop lines are
     included with ``tool`` ``ping_stream``.
 ``probes_ok(family)`` -> bool | None
     Whether a probe to a public address of *family* succeeded (None when there was none).
@@ -342,6 +343,7 @@ class Facts:
     def to_dict(self) -> dict:
         return {
             "internet": {fam: (r.to_dict() if r else None) for fam, r in self.internet.items()},
+            "routes": [r.to_dict() for r in self._routes.values() if r.role != "scaffolding"],
             "interfaces": [i.to_dict() for i in self._ifaces.values()],
             "failed_probes": [{k: _jsonable(v) for k, v in row.items()}
                               for row in self.failed_probes.drop(columns=["captured_at"], errors="ignore")
@@ -537,6 +539,12 @@ def _failed_probes(bundle) -> tuple[pd.DataFrame, dict]:
     cols = ["tool", "target", "destination", "as", "how", "error", "file", "line", "captured_at"]
     rows, public_ok = [], {}
     probes = bundle.frame("probes")
+    hops = bundle.frame("traceroute_hops")
+    silent = set()  # (file, probe line) of traceroutes whose every hop timed out
+    if len(hops):
+        for key, timeouts in hops.groupby(["file", "probe_line"])["timeout"]:
+            if len(timeouts) and bool(timeouts.fillna(False).astype(bool).all()):
+                silent.add((str(key[0]), int(key[1])))
     for rec in probes.to_dict("records") if len(probes) else []:
         tool, err, ok = rec.get("tool"), _s(rec.get("error")), rec.get("ok")
         target = _s(rec.get("target")) or _s(rec.get("destination"))
@@ -547,6 +555,8 @@ def _failed_probes(bundle) -> tuple[pd.DataFrame, dict]:
         how = None
         if tool == "traceroute":
             how = "no_route" if err and "No route to host" in err else ("error" if err else None)
+            if how is None and not _na(rec.get("line")) and (str(rec.get("file")), int(rec["line"])) in silent:
+                how = "no_reply"
         elif tool == "dig" and ok is not True:
             how = "dns"
         elif tool == "ping" and ok is not True:

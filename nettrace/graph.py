@@ -320,7 +320,11 @@ def route_nodes(G, snapshot: str | None = None, cidr: str | None = None) -> list
 
 
 def default_route(G, family: str = "inet") -> str | None:
-    """The first-ranked default route of the latest snapshot (None when there is none)."""
+    """The first-ranked ``default`` row of the latest snapshot (None when there is none).
+
+    This is the table's row as written, not the route Internet traffic takes: that is
+    ``nettrace.facts_of(b).internet[family]`` (longest prefix over unscoped routes; a TUN proxy's
+    ``1/8 … 128.0/1`` or a scoped ``UGcIg`` row change the answer)."""
     cidr = "0.0.0.0/0" if family == "inet" else "::/0"
     snaps = [a.get("snapshot") for _, a in G.nodes(data=True) if a.get("kind") == "route"]
     latest = "end" if "end" in snaps else (snaps[-1] if snaps else None)

@@ -146,6 +146,7 @@ def test_explain_names_the_route_internet_traffic_takes(capsys):
     assert main(["explain", s002, "--route", "8.8.8.8", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["target"].startswith("route:end:inet:8.0.0.0/5:198.18.0.1:utun1024")
+    assert (data["route"]["role"], data["route"]["scoped"], data["route"]["covers_internet"]) == ("traffic", False, True)
     assert main(["explain", s002, "--route", "192.168.31.40", "--format", "json"]) == 0
     assert ":192.168.31.0/24:" in json.loads(capsys.readouterr().out)["target"]
 

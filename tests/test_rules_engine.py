@@ -109,3 +109,22 @@ def test_analyze_json_carries_reason_facts_and_skips():
     assert "internet:inet" in f["facts"]
     assert {"rule": "route-churn", "missing": ["route_events"], "emits": ["route-churn"]} in doc["skipped"]
     assert doc["facts"]["internet"]["inet"]["netif"] == "utun1024"
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_every_fact_a_finding_cites_is_in_the_json_facts(name):
+    b = sample(name)
+    doc = json.loads(json.dumps(as_json(b, nettrace.findings_of(b)), default=str))
+    facts = doc["facts"]
+    known = {f"internet:{fam}" for fam, r in facts["internet"].items() if r}
+    known |= {r["ref"] for r in facts["routes"]} | {i["ref"] for i in facts["interfaces"]}
+    known |= {f"probe:{p['file']}:{p['line']}" for p in facts["failed_probes"]}
+    known |= {"capture:lsof", "capture:interrupted"}
+    for f in doc["findings"]:
+        assert set(f["facts"]) <= known, (f["id"], set(f["facts"]) - known)
+
+
+def test_a_silent_traceroute_is_a_failed_probe():
+    fp = nettrace.facts_of(sample("002-tun-proxy-over-en0"))
+    hows = set(zip(fp.failed_probes["tool"], fp.failed_probes["target"], fp.failed_probes["how"]))
+    assert ("traceroute", "1.1.1.1", "no_reply") in hows

@@ -33,6 +33,7 @@ def run(args) -> int:
 
     bundle = common.open_bundle(args.bundle)
     G = nettrace.graph_of(bundle)
+    route = None
     if args.interface:
         target = g.node_id("interface", args.interface)
         what = args.interface
@@ -56,7 +57,8 @@ def run(args) -> int:
     with common.output(args.output) as fh:
         if args.format == "json":
             data = {"target": target, "chain": chain.to_dict(), "sentence": chain.sentence(args.lang),
-                    "culprit": culprit.to_dict() if culprit else None}
+                    "culprit": culprit.to_dict() if culprit else None,
+                    "route": route.to_dict() if route is not None else None}  # its facts: role, scoped, …
             json.dump(data, fh, ensure_ascii=False, indent=2, default=str)
             fh.write("\n")
         else:

@@ -17,7 +17,7 @@ EMITS = ("interface-binding-bypassed",)
 
 
 @rule("interface-binding-bypassed", emits=EMITS, requires=["routes"], facts=["internet", "interfaces"],
-      optional=["route_lookups", "open_files", "probes", "traceroute_hops"])
+      optional=["route_lookups", "open_files", "probes", "pings"])
 def interface_binding_bypassed(ctx: Context):
     top = ctx.facts.internet.get("inet")
     iface = ctx.facts.interface(top.netif) if top is not None else None
@@ -29,29 +29,20 @@ def interface_binding_bypassed(ctx: Context):
         return []  # IP_BOUND_IF to en0 has its own default: binding works
     chain = g.culprit_chain(ctx.graph, top.node)
     culprit = g.culprit_of(ctx.graph, chain)
-    # probes whose destination the tunnel carries, and that failed (or a traceroute got no reply)
+    # probes toward destinations the tunnel carries that failed, or traceroutes nobody answered
     fp = ctx.failed_probes()
     through = fp[[(lambda r: r is not None and r.netif == top.netif)(ctx.facts.route_for(str(a)))
-                  for a in fp["destination"].fillna(fp["target"])]] if len(fp) else fp
-    hops = ctx.frame("traceroute_hops")
-    silent = []
-    if len(hops):
-        for (file, probe_line), grp in hops.groupby(["file", "probe_line"], dropna=True):
-            target = str(grp["target"].iloc[0]) if "target" in grp and grp["target"].notna().any() else ""
-            r = ctx.facts.route_for(target)
-            if r is not None and r.netif == top.netif and bool(grp["timeout"].fillna(False).all()):
-                silent.append(grp.iloc[0])
+                  for a in fp["target"].fillna(fp["destination"])]] if len(fp) else fp
     evidence = [e for e in (ctx.evidence(top), ctx.evidence(physical)) if e]
     lookups = ctx.frame("route_lookups")
     if len(lookups):
         evidence += ctx.evidence_rows(lookups[lookups["interface"] == top.netif], 2)
-    evidence += ctx.evidence_rows(through, 2)
-    evidence += [e for e in (ctx.evidence(r) for r in silent[:2]) if e]
+    evidence += ctx.evidence_rows(through, 4)
     evidence += [e for e in ctx.chain_evidence(chain) if e not in evidence]
-    harmed = len(through) > 0 or len(silent) > 0
-    probes = sorted({str(x) for x in through["target"].dropna()} | {str(r.get("target")) for r in silent})
+    harmed = len(through) > 0
+    probes = sorted({str(x) for x in through["target"].dropna()})
     refs = ["internet:inet", top.ref, iface.ref, f"interface:{physical.netif}", physical.ref]
-    refs += ctx.probe_refs(through.head(4)) + [f"probe:{r['file']}:{r['line']}" for r in silent[:4]]
+    refs += ctx.probe_refs(through.head(4))
     return [Finding(
         "interface-binding-bypassed", "warning" if harmed else "info",
         params={"tun": top.netif, "physical": physical.netif, "destination": ctx.route_label(top),

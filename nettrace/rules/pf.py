@@ -25,7 +25,7 @@ def pf_third_party(ctx: Context):
     if anchors.empty and blocks.empty:
         return []
     names = sorted(set(anchors["anchor"].dropna()))
-    failed = ctx.failed_probes()
+    failed = ctx.failed_probes(how=("loss", "no_route", "unreachable", "dns"))  # traffic lost, not a silent hop
     harmed = enabled and len(failed) > 0
     return [Finding(
         "pf-third-party", "warning" if harmed else "info",
