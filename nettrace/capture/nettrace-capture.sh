@@ -96,7 +96,15 @@ usage() {
 'where the captured files are); 2 bad options.'
 }
 
-die() { printf 'nettrace-capture: error: %s\n' "$*" >&2; exit 2; }
+WORK='' STREAM_IDS=''
+# cleanup: remove the work folder unless a step kept it. Called on every exit path (no EXIT trap:
+# bash runs it in a subshell that a signal reaches before the subshell resets its traps).
+cleanup() {
+  [ -n "$WORK" ] || return 0
+  for _id in $STREAM_IDS; do [ -s "$META/s$_id.pid" ] && kill "$(cat "$META/s$_id.pid")" 2>/dev/null; done
+  [ -f "$META/keep" ] || rm -rf "$WORK"
+}
+die() { printf 'nettrace-capture: error: %s\n' "$*" >&2; cleanup; exit 2; }
 
 # ---- options ---------------------------------------------------------------------------------
 DURATION=120 INTERVAL=10 PROBES='' NO_SUDO=false REDACT=false LOGS=0 OUTPUT=.
@@ -225,10 +233,6 @@ B=$WORK/$NAME            # the bundle directory (becomes the tarball's top-level
 META=$WORK/.meta         # the script's own bookkeeping, not part of the bundle
 STREAM_IDS=
 INTERRUPTED=false SIGNAL_RC=0 FINAL=false CUR_PID=
-cleanup() {
-  for _id in $STREAM_IDS; do [ -s "$META/s$_id.pid" ] && kill "$(cat "$META/s$_id.pid")" 2>/dev/null; done
-  [ -f "$META/keep" ] || rm -rf "$WORK"
-}
 # A signal stops the capture (the running command is killed at once: zsh's `wait` would not
 # return before it ends) and the bundle is written with what was captured. While the bundle is
 # being finished, signals are deferred: the finishing steps ignore them and run to the end.
@@ -246,7 +250,6 @@ on_signal() {
   [ -n "$CUR_PID" ] && kill "$CUR_PID" 2>/dev/null
   return 0
 }
-trap 'cleanup' EXIT
 trap 'on_signal 130' INT
 trap 'on_signal 143' TERM
 trap 'on_signal 129' HUP
@@ -313,15 +316,17 @@ run_cmd() {
   [ -f "$META/timedout" ] && rm -f "$META/timedout"
   command "$@" >"$B/$_out" 2>"$B/$_err" </dev/null &   # `command`: never one of our functions
   _pid=$!; CUR_PID=$_pid
-  ( trap 'kill "$_sl" 2>/dev/null; exit 0' TERM
-    sleep "$_to" & _sl=$!; wait "$_sl"
-    : >"$META/timedout"; kill "$_pid"; sleep 1 & _sl=$!; wait "$_sl"; kill -9 "$_pid" ) >/dev/null 2>&1 &
+  # the watchdog is its own sh, stopped by USR1: a signal this shell traps (TERM) can reach the
+  # child between fork and exec, where the shell's inherited handler swallows it
+  # shellcheck disable=SC2016  # expanded by that sh
+  sh -c 'trap "kill \$! 2>/dev/null; exit 0" USR1; sleep "$1" & wait $!
+    : >"$2"; kill "$3"; sleep 1 & wait $!; kill -9 "$3"' watchdog "$_to" "$META/timedout" "$_pid" >/dev/null 2>&1 &
   _wd=$!
   wait "$_pid" 2>/dev/null; _rc=$?
   # a signal ends the wait early: the command was killed by on_signal; collect its status
   if $INTERRUPTED && kill -0 "$_pid" 2>/dev/null; then kill "$_pid" 2>/dev/null; wait "$_pid" 2>/dev/null; _rc=$?; fi
   CUR_PID=
-  kill "$_wd" 2>/dev/null; wait "$_wd" 2>/dev/null
+  kill -USR1 "$_wd" 2>/dev/null; wait "$_wd" 2>/dev/null
   _tmo=false; [ -f "$META/timedout" ] && _tmo=true && note "$_name cut at its ${_to}s timeout"
   if [ ! -f "$B/$_out" ] || [ ! -f "$B/$_err" ]; then   # the output file could not even be created
     full "cannot create $_out"; rm -f "$B/$_out" "$B/$_err"
@@ -754,13 +759,13 @@ make_manifest() {
 # finish: redaction, manifest, tarball, in a background job that ignores signals (the main shell
 # only says that it is finishing). Writes its exit status to $META/final.
 finish() {
-  trap - EXIT
   trap '' INT TERM HUP
   _part=$OUTFILE.part
   if $REDACT; then
     note "redacting"
     NOTES=false   # capture.log is a member: nothing unredacted is added after this point
     if ! redact; then
+      rm -rf "$WORK/.redacted" "$META/reserve"   # the partial copy goes: room for the status
       : >"$META/keep"
       say "error: --redact failed, so no bundle was written (nothing unredacted is shared). The unredacted capture is in $B; free some space (the redaction needs as much again as the capture) and run the capture again"
       return 1
@@ -800,8 +805,9 @@ _status=$(cat "$META/final" 2>/dev/null)
 if ! is_uint "$_status"; then
   : >"$META/keep" 2>/dev/null
   say "error: the bundle could not be finished; the captured files are in $B"
-  exit 1
+  _status=1
 fi
+cleanup
 [ "$_status" = 1 ] && exit 1
 [ "$SIGNAL_RC" != 0 ] && exit "$SIGNAL_RC"
 exit "$_status"

@@ -15,7 +15,7 @@ import subprocess
 import tarfile
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 __all__ = ["CompletedCapture", "Capture", "start_capture", "run_capture", "streaming", "read_scenario_env", "read_bundle",
@@ -24,14 +24,14 @@ __all__ = ["CompletedCapture", "Capture", "start_capture", "run_capture", "strea
 ROOT = Path(__file__).resolve().parents[2]
 FAKEMAC = Path(__file__).resolve().parent
 FAKECMD = FAKEMAC / "fakecmd"
-SCRIPT = ROOT / "nettrace" / "capture" / "nettrace-capture.sh"
+SCRIPT = Path(os.environ.get("FAKEMAC_SCRIPT") or ROOT / "nettrace" / "capture" / "nettrace-capture.sh")  # another script: to see a test fail on it
 SCENARIOS = ROOT / "tests" / "scenarios"
 
 # commands the stub answers from the environment, present on every fake Mac
 BUILTIN_STUBS = ("date", "id", "hostname", "sudo")
 # real tools the script may use to do its own work (never network commands)
 REAL_TOOLS = ("awk", "basename", "cat", "cksum", "cp", "cut", "dd", "dirname", "find", "gzip", "head", "mkdir", "mktemp",
-              "mv", "openssl", "rm", "sed", "sha256sum", "shasum", "sleep", "sort", "tail", "tar", "tr", "wc", "xargs")
+              "mv", "openssl", "rm", "sed", "sh", "sha256sum", "shasum", "sleep", "sort", "tail", "tar", "tr", "wc", "xargs")
 
 
 @dataclass
@@ -40,6 +40,7 @@ class CompletedCapture:
     stdout: str
     stderr: str
     returncode: int
+    spied: dict = field(default_factory=dict)   # {tool: what its spy wrapper saw} (see _fake_bin's spy)
 
 
 def read_scenario_env(scenario_dir: Path) -> dict[str, str]:
@@ -60,7 +61,8 @@ def read_scenario_env(scenario_dir: Path) -> dict[str, str]:
 
 
 def _fake_bin(scenario_dir: Path, dest: Path, tools: dict | None = None, busybox: str | None = None,
-              slow: dict | None = None, instant: dict | None = None, clock: str | None = None) -> Path:
+              slow: dict | None = None, instant: dict | None = None, clock: str | None = None,
+              spy: tuple = ()) -> Path:
     """A PATH folder: stubs for the commands the scenario has files for, plus the real tools.
 
     *tools* maps a tool name to the program to use instead (None: leave it out, as a Mac has no
@@ -68,7 +70,8 @@ def _fake_bin(scenario_dir: Path, dest: Path, tools: dict | None = None, busybox
     a tool to (seconds, substring): when its arguments contain the substring (None: always) it
     touches ``state/<tool>.started`` and waits that long before running; *instant* maps a fake
     command to its whole output (a stub that returns at once); *clock* "step" makes ``date +%s``
-    advance one second per call and ``sleep 1`` return at once (a long run in seconds).
+    advance one second per call and ``sleep 1`` return at once (a long run in seconds); a tool in
+    *spy* appends its arguments and ``COPYFILE_DISABLE`` to ``state/<tool>.spy`` before running.
     """
     dest.mkdir(parents=True, exist_ok=True)
     tools = dict(tools or {})
@@ -93,6 +96,9 @@ def _fake_bin(scenario_dir: Path, dest: Path, tools: dict | None = None, busybox
             continue
         if tool == "sleep" and clock == "step":
             _script(dest / tool, f'[ "$*" = 1 ] && exit 0; exec {found} "$@"')
+        elif tool in spy:
+            _script(dest / tool, f'printf "%s COPYFILE_DISABLE=%s\\n" "$*" "${{COPYFILE_DISABLE:-}}" >>"$FAKEMAC_STATE/{tool}.spy"; '
+                                 f'exec {found} "$@"')
         elif tool in (slow or {}):
             seconds, match = slow[tool]
             test = f'case "$*" in *{match}*) ;; *) exec {found} "$@";; esac; ' if match else ""
@@ -148,8 +154,9 @@ class Capture:
             self.seconds = time.monotonic() - self.started
             lines = stdout.strip().splitlines()
             bundle = Path(lines[-1]) if lines and lines[-1].endswith(".tar.gz") else None
+            spied = {p.stem: p.read_text() for p in self.state.glob("*.spy")}
             return CompletedCapture(bundle if bundle and bundle.is_file() else None, stdout, stderr,
-                                    self.proc.returncode)
+                                    self.proc.returncode, spied)
         finally:
             _reap(self.run_dir)
             for sub in ("bin", "state", "tmp"):
