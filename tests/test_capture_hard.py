@@ -9,12 +9,14 @@ cases it fails.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
 import shutil
 import signal
 import subprocess
+import sys
 import tarfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -411,3 +413,52 @@ def test_redaction_without_room_fails_loudly_and_writes_no_bundle(disks):
     assert result.returncode == 1 and result.bundle_path is None
     assert "--redact failed, so no bundle was written" in last_line(result.stderr)
     assert not list(run["work"].glob("*.tar.gz*"))
+
+
+def retar(src: Path, dest: Path, edit) -> Path:
+    """A copy of bundle *src* with ``edit(manifest, members)`` applied and the manifest's sizes and
+    hashes brought up to date (so only the redaction check can object)."""
+    manifest, members = read_bundle(src)
+    edit(manifest, members)
+    for c in manifest["commands"]:
+        for path_key, size_key, hash_key in (("output", "bytes", "sha256"), ("stderr", "stderr_bytes", "stderr_sha256")):
+            if c[path_key] is not None:
+                data = members[c[path_key]]
+                c[size_key], c[hash_key] = len(data), hashlib.sha256(data).hexdigest()
+    members["manifest.json"] = json.dumps(manifest, indent=1).encode()
+    top = src.name[: -len(".tar.gz")]
+    with tarfile.open(dest, "w:gz") as tar:
+        for name, data in members.items():
+            info = tarfile.TarInfo(f"{top}/{name}")
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return dest
+
+
+def verify(path: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "nettrace", "verify", str(path)], capture_output=True, text=True,
+                          cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+
+
+def test_verify_finds_what_a_redaction_left(runs, tmp_path):
+    result, _, _ = bundle(runs, "redact-users")
+    clean = verify(result.bundle_path)
+    assert clean.returncode == 0, clean.stdout
+
+    def leak(manifest, members):
+        members["start/arp.out"] += b"? (8.8.8.8) at 3c:22:fb:11:22:33 on en0 ifscope [ethernet]\n"
+        members["end/ps.out"] += b" 3001     1   503 carol            Sun Dec 28 09:31:00 2025     /Users/carol/x\n"
+    out = verify(retar(result.bundle_path, tmp_path / "leaky.tar.gz", leak))
+    assert out.returncode == 1
+    lines = out.stdout.splitlines()
+    assert any(x.startswith("start/arp.out:") and "MAC address 3c:22:fb:11:22:33 left after --redact" in x for x in lines)
+    assert any("public IPv4 8.8.8.8 left after --redact" in x for x in lines)
+    assert any(x.startswith("end/ps.out:") and "user name 'carol'" in x for x in lines)
+    assert not [x for x in lines if "sha256" in x or "size" in x]     # the integrity itself is fine
+
+    def old_style(manifest, members):   # what the capture before 0.2 wrote: a claim, no record
+        del manifest["redaction"]
+        for c in manifest["commands"]:
+            del c["redacted"]
+    out = verify(retar(result.bundle_path, tmp_path / "old.tar.gz", old_style))
+    assert out.returncode == 1 and "does not record the redaction" in out.stdout

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-__all__ = ["leftovers", "MAX_LINES"]
+__all__ = ["leftovers", "bundle_leftovers", "MAX_LINES"]
 
 MAX_LINES = 50   # lines reported per bundle; a count of the rest follows
 
@@ -129,3 +129,11 @@ def leftovers(manifest: Mapping, members: Mapping[str, bytes | str]) -> list[str
     if len(out) > MAX_LINES:
         out = out[:MAX_LINES] + [f"... and {len(out) - MAX_LINES} more redaction leftovers"]
     return out
+
+
+def bundle_leftovers(bundle) -> list[str]:
+    """:func:`leftovers` of a loaded bundle (anything with ``manifest``, ``files`` and ``raw(file)``);
+    reads the members only when the manifest says ``"redact": true``."""
+    if not (bundle.manifest.get("flags") or {}).get("redact"):
+        return []
+    return leftovers(bundle.manifest, {f: bundle.raw(f) for f in bundle.files})
