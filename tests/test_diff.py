@@ -103,8 +103,13 @@ def test_zerotier_jobs_findings_reachability(zt):
     assert one(zt, "reachability", subject="10.68.255.254")["change"] == "unchanged"
 
 
-def test_zerotier_within_one_bundle(diff_bundles):
-    d = diff(diff_bundles["zerotier"])
+@pytest.fixture(scope="module")
+def zt_within(diff_bundles):
+    return diff(diff_bundles["zerotier"])
+
+
+def test_zerotier_within_one_bundle(zt_within):
+    d = zt_within
     assert d.mode == "snapshots" and (d.before["snapshot"], d.after["snapshot"]) == ("start", "end")
     r = one(d, "internet_route", subject="inet")
     assert (r["before"], r["after"]) == ("default 10.68.255.254 UGScg en0", "default 127.0.0.1 UGScg feth4868")
@@ -194,10 +199,15 @@ def test_openconnect_text_in_both_languages(oc):
 # --------------------------------------------------------------------------- a healthy Mac against itself
 
 
-def test_healthy_against_itself_reports_no_change(diff_bundles):
+@pytest.fixture(scope="module")
+def healthy(diff_bundles):
     a, b = diff_bundles["healthy"], diff_bundles["healthy_again"]
     assert a.manifest["started_at"] == b.manifest["started_at"]  # the same fake clock: same Mac, same moment
-    for d in (diff(a, b), diff(a), diff(b)):
+    return diff(a, b), diff(a), diff(b)
+
+
+def test_healthy_against_itself_reports_no_change(healthy):
+    for d in healthy:
         assert not d.has_changes, d.changes[d.changes["change"] != "unchanged"].to_dict("records")
         assert d.warnings == []
         assert set(d.compared) == set(AREAS), set(AREAS) - set(d.compared)
@@ -303,11 +313,10 @@ def _schema() -> dict:
     return json.loads(block.group(1))
 
 
-def test_json_matches_documented_schema(zt, oc, diff_bundles, tmp_path):
+def test_json_matches_documented_schema(zt, oc, healthy, zt_within, ts, tmp_path):
     validator = jsonschema.Draft202012Validator(_schema())
     cut = nettrace.load(write_bundle(tmp_path / "cut.tar.gz", {"start/netstat_routes.out": LOON_ON_TOP.encode()}))
-    for d in (zt, oc, diff(diff_bundles["healthy"], diff_bundles["healthy_again"]), diff(diff_bundles["zerotier"]),
-              diff(diff_bundles["overlays"], diff_bundles["tailscale_removed"]), diff(cut)):
+    for d in (zt, oc, healthy[0], zt_within, ts, diff(cut)):
         for lang in ("en", "zh"):
             doc = json.loads(json.dumps(as_json(d, lang), ensure_ascii=False, default=str))
             errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path))
@@ -319,8 +328,13 @@ def test_json_matches_documented_schema(zt, oc, diff_bundles, tmp_path):
     assert doc["counts"]["interfaces"] == {"vanished": 2}
 
 
-def test_cli_json_and_markdown(diff_bundles, tmp_path, capsys):
+def test_cli_json_and_markdown(diff_bundles, tmp_path, capsys, monkeypatch):
+    from nettrace.cli import common
+
     a, b = str(diff_bundles["openconnect_connected"].path), str(diff_bundles["openconnect_after"].path)
+    loaded = {a: diff_bundles["openconnect_connected"], b: diff_bundles["openconnect_after"]}
+    real = common.open_bundle
+    monkeypatch.setattr(common, "open_bundle", lambda p: loaded.get(p) or real(p))  # loaded once per session
     out = tmp_path / "d.json"
     assert main(["diff", a, b, "--format", "json", "-o", str(out)]) == 0
     assert capsys.readouterr().out.strip() == str(out)  # the path, last, like the other commands
@@ -464,8 +478,13 @@ def test_openconnect_backwards(diff_bundles):
 # --------------------------------------------------------------------------- a healthy Mac without Tailscale
 
 
-def test_tailscale_uninstalled(diff_bundles):
-    d = diff(diff_bundles["overlays"], diff_bundles["tailscale_removed"])
+@pytest.fixture(scope="module")
+def ts(diff_bundles):
+    return diff(diff_bundles["overlays"], diff_bundles["tailscale_removed"])
+
+
+def test_tailscale_uninstalled(ts):
+    d = ts
     assert d.warnings == []
     ext = one(d, "system_extensions", "removed")
     assert (ext["subject"], ext["before_line"], ext["product"]) == \

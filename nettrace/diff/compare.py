@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from nettrace import products
+from nettrace.bundle import Bundle, memo
 from nettrace.facts import APPLE_KINDS, KINDS, facts_of
 from nettrace.graph import graph_of
 from nettrace.rules import findings_of
@@ -103,16 +104,16 @@ class Side:
         """The bundle as this side sees it: each snapshot command's rows of this side's snapshot only
         (:meth:`member`), the probes, and — for the last side — the streams and logs; the start side
         has no streams, which began after it. Facts and the graph read the state of this side from it."""
-        if self._view is None:
-            from nettrace.bundle import Bundle
-
-            b = self.bundle
-            keep_files = {f: self._keeps(f) for v in b.frames.values() if len(v) for f in v["file"].dropna().unique()}
-            frames = {k: v[v["file"].map(keep_files).fillna(False).astype(bool)].reset_index(drop=True) if len(v) else v
-                      for k, v in b.frames.items()}
-            self._view = Bundle(path=b.path, name=b.name, manifest=b.manifest, frames=frames,
-                                warnings=b.warnings.copy(), integrity=b.integrity, _members=b._members)
+        if self._view is None:  # kept in the bundle: a second diff of it reuses the view's facts
+            self._view = memo(self.bundle, f"diff.view.{self.phase}", self._build_view)
         return self._view
+
+    def _build_view(self, b):
+        keep_files = {f: self._keeps(f) for v in b.frames.values() if len(v) for f in v["file"].dropna().unique()}
+        frames = {k: v[v["file"].map(keep_files).fillna(False).astype(bool)].reset_index(drop=True) if len(v) else v
+                  for k, v in b.frames.items()}
+        return Bundle(path=b.path, name=b.name, manifest=b.manifest, frames=frames,
+                      warnings=b.warnings.copy(), integrity=b.integrity, _members=b._members)
 
     def _keeps(self, file: str) -> bool:
         m = re.match(r"^(?:start|end|periodic/\d+)/([A-Za-z0-9_]+)\.out$", file)
