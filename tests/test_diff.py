@@ -514,3 +514,12 @@ def test_finding_still_there():
     assert kept["before"] == kept["after"] == "critical"
     assert kept["before_file"].startswith(("start/", "probe/")) and kept["after_file"]
     assert "still there (critical)" in as_text(d)
+
+
+def test_text_output_neutralises_terminal_escapes(tmp_path):
+    """A bundle is someone else's machine: an escape sequence in a route reaches the terminal inert."""
+    evil = ROUTES_HEAD + "default            10.0.0.1\x1b[2J       UGScg                 en0       \n"
+    b = nettrace.load(write_bundle(tmp_path / "e.tar.gz", {"start/netstat_routes.out": EN0_ON_TOP.encode(),
+                                                            "end/netstat_routes.out": evil.encode()}))
+    text = as_text(diff(b))
+    assert "\x1b" not in text and "10.0.0.1\\x1b[2J" in text

@@ -11,6 +11,8 @@ No change: every area compared is the same on both sides.
 """
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from nettrace.diff.compare import AREAS, SAME, Diff
@@ -183,7 +185,11 @@ def as_text(d: Diff, lang: str = "en") -> str:
         out += [f"  = {s}" for s in unchanged_findings]
     out.append("")
     out.append(summary_line(d, lang))
-    return "\n".join(out) + "\n"
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", "\n".join(out)) + "\n"
+
+
+# a bundle's strings reach the terminal: no escape sequence of theirs may move the cursor or recolour it
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _ref(row: dict, side: str):
