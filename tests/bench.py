@@ -351,6 +351,7 @@ def bench_cli(table: Table, quick: bool) -> None:
             times[key].append(time.perf_counter() - t)
     med = {k: statistics.median(v) for k, v in times.items()}
     note = f"python -c pass {med['pass']:.3f} s"
+    table.add("cli: `python -c pass` (median of 5)", med["pass"], None, None, note="the interpreter's own start")
     table.add("cli: `nettrace --help` (median of 5)", med["help"], None, 0.25, note=note)
     table.add("cli: `nettrace analyze` usage error (median of 5)", med["usage"], None, 0.25, note=note)
     table.add("cli: `nettrace analyze` sample 000 (median of 5)", med["analyze"], None, None, note=note)
