@@ -1,7 +1,8 @@
-"""Every notebook in ``notebooks/`` executed as JupyterLab runs it: papermill on a Jupyter kernel
-(``render.HereKernelManager``: this interpreter's ipykernel), on a sick sample (seed 000, ZeroTier)
+"""Every notebook in ``notebooks/`` executed with papermill on a sick sample (seed 000, ZeroTier)
 from ``notebooks/`` (``make lab``'s working directory) and on a healthy one from the repository
-root, so both ways of opening a notebook are exercised.
+root, so both ways of opening a notebook are exercised. Two of the runs use a Jupyter kernel
+(``render.HereKernelManager``: this interpreter's ipykernel, IPython's display formatter, as
+JupyterLab runs them); the others the report's in-process engine (a kernel start costs seconds).
 
 Each notebook is executed once per sample, in one module fixture. Cells are tagged in the
 notebooks: ``figure`` must show an ``image/png``, ``figure-if-data`` too where the sample has a
@@ -30,6 +31,7 @@ pytestmark = pytest.mark.slow
 NOTEBOOKS = ROOT / "notebooks"
 SICK, HEALTHY = "000-zerotier-loopback-default", "healthy-wifi-only"
 SHOTS = ROOT / "build" / "screenshots"
+KERNEL_RUNS = {("culprit_graph", SICK), ("routes_and_events", HEALTHY)}
 # a notebook's bundle parameter: the exploration notebooks' and the postmortem's
 BUNDLE_PARAMS = ("bundle_path", "bundle")
 
@@ -53,6 +55,7 @@ def executed(tmp_path_factory):
     """``{(notebook stem, sample): executed notebook}``, and the seconds it took."""
     import papermill
 
+    from nettrace.report.engine import ENGINE
     from nettrace.report.render import _kernel_manager_class
 
     for name in (SICK, HEALTHY):
@@ -70,9 +73,14 @@ def executed(tmp_path_factory):
             params = {param: f"data/samples/{sample}.tar.gz"}
             if nb.stem == "postmortem":
                 params["output_dir"] = str(out)
+            # one run on a real Jupyter kernel (IPython's display formatter, as in JupyterLab); the
+            # others on the report's in-process engine, which shows a value by the same _repr_*_
+            # methods (tests/test_engine.py compares the two) at a fraction of a kernel's start-up
+            how = ({"kernel_manager_class": _kernel_manager_class()} if (nb.stem, sample) in KERNEL_RUNS
+                   else {"engine_name": ENGINE})
             runs[(nb.stem, sample)] = papermill.execute_notebook(
                 str(nb), str(out / f"{nb.stem}-{sample}.ipynb"), parameters=params, cwd=str(cwd),
-                kernel_manager_class=_kernel_manager_class(), progress_bar=False, log_output=False)
+                progress_bar=False, log_output=False, **how)
     runs["seconds"] = time.monotonic() - started
     print(f"\nexecuted {len(runs) - 1} notebooks in {runs['seconds']:.1f} s")
     return runs

@@ -13,129 +13,62 @@ import pandas as pd
 import pytest
 
 import nettrace
-from nettrace.findings import Culprit, Evidence, Finding, Remedy
-from nettrace.report import doc, figures, story
+from tests import bundlekit as bk
+from nettrace.report import doc, figures, routes, story
 from nettrace.report.post import markdown_post
 from nettrace.report.render import collect_blocks, html_page
 
 MESSAGES = Path(__file__).resolve().parents[1] / "nettrace" / "data" / "messages"
 UTC = "UTC"
 
-ROUTES_TXT = ("Routing tables\n\nInternet:\n"
-              "Destination        Gateway            Flags               Netif Expire\n"
-              "default            127.0.0.1          UGScg            feth4868       \n"
-              "default            10.68.255.254      UGScIg                en0       \n")
-MONITOR_TXT = ("2025-12-28T02:15:27Z\tgot message of size 176 on Sun Dec 28 10:15:27 2025\n"
-               "2025-12-28T02:15:27Z\tRTM_ADD: Add Route: len 176, pid: 382, seq 1954, errno 0, "
-               "flags:<UP,GATEWAY,DONE,STATIC>\n"
-               "2025-12-28T02:15:27Z\tlocks:  inits: \n"
-               "2025-12-28T02:15:27Z\tsockaddrs: <DST,GATEWAY,NETMASK,IFP,IFA>\n"
-               "2025-12-28T02:15:27Z\t default localhost default index: 25  172.27.5.101\n")
-IFCONFIG_TXT = ("feth4868: flags=8843<UP,BROADCAST,RUNNING,SIMPLEX,MULTICAST> metric 5000 mtu 2800\n"
-                "\tether d6:8b:8e:3b:53:14\n\tpeer: feth9868\n\tstatus: active\n"
-                "feth9868: flags=8863<UP,BROADCAST,SMART,RUNNING,SIMPLEX,MULTICAST> mtu 2800\n"
-                "\tpeer: feth4868\n")
-LSOF_TXT = ("COMMAND    PID   USER    FD   TYPE  DEVICE SIZE/OFF NODE NAME\n"
-            "MacEthern  647   root    3u   ndrv  0xa74f6360b3f2d7bc 0t0 -> feth9868\n")
-PS_TXT = ("  PID  PPID   UID USER  STARTED COMMAND\n"
-          "  535     1     0 root  Sun Dec 28 09:00:00 2025 /Library/Application Support/ZeroTier/One/zerotier-one\n"
-          "  647   535     0 root  Sun Dec 28 09:00:01 2025 /Library/Application Support/ZeroTier/One/"
-          "MacEthernetTapAgent 4868 d6:8b:8e:3b:53:14 2800 5000\n")
+
+def _stamped(t0: str, lines: list[str]) -> str:
+    """Capture lines with the capture's ``TIME<TAB>`` prefix."""
+    return "".join(f"2025-12-28T{t0}Z\t{line}\n" for line in lines)
 
 
-class FakeBundle:
-    """The contract of nettrace.load(), filled by hand with seed 000's facts."""
+START_NETSTAT = bk.NETSTAT.replace("default            127.0.0.1          UGScg            feth4868 \n", "")
+MONITOR_TXT = (
+    _stamped("02:15:10", ["got message of size 176 on Sun Dec 28 10:15:10 2025",   # the Wi-Fi reconnect
+                          "RTM_ADD: Add Route: len 176, pid: 382, seq 1950, errno 0, flags:<UP,GATEWAY,DONE,STATIC>",
+                          "locks:  inits: ", "sockaddrs: <DST,GATEWAY,NETMASK,IFP,IFA>",
+                          " default 10.68.255.254 default en0:bc.d0.74.30.e.71 10.68.1.20", ""])
+    + bk.MONITOR)
 
-    def __init__(self, process_name: str = "MacEthernetTapAgent", comment: str = "", healthy: bool = False):
-        self.name = "nettrace-MacBook-Pro-20251228T021400Z"
-        self.manifest = {
-            "host": "MacBook-Pro", "user": "noblee.tung", "root": True, "timezone": "+0800",
-            "macos": {"product_name": "macOS", "product_version": "26.2", "build_version": "25C56"},
-            "started_at": "2025-12-28T02:14:00Z", "ended_at": "2025-12-28T02:16:05Z",
-            "default_gateway": "10.68.255.254",
-            "commands": [
-                {"name": "netstat_routes", "output": "end/netstat_routes.out", "argv": ["netstat", "-rn"],
-                 "as": "root", "started_at": "2025-12-28T02:16:01Z"},
-                {"name": "route_monitor", "output": "stream/route_monitor.out",
-                 "argv": ["route", "-n", "monitor"], "as": "root"},
-                {"name": "ifconfig", "output": "end/ifconfig.out", "argv": ["ifconfig", "-a"], "as": "root",
-                 "started_at": "2025-12-28T02:16:02Z"},
-                {"name": "lsof", "output": "end/lsof.out", "argv": ["lsof", "-nP", "-w"], "as": "root",
-                 "started_at": "2025-12-28T02:16:03Z"},
-                {"name": "ps", "output": "end/ps.out", "argv": ["ps", "-axww"], "as": "root",
-                 "started_at": "2025-12-28T02:16:03Z"}]}
-        self._raw = {"end/netstat_routes.out": ROUTES_TXT, "stream/route_monitor.out": MONITOR_TXT,
-                     "end/ifconfig.out": IFCONFIG_TXT, "end/lsof.out": LSOF_TXT, "end/ps.out": PS_TXT}
-        routes = [("start", "default", "10.68.255.254", "en0", 5)]
-        routes += [("end", "default", "10.68.255.254", "en0", 6)] if healthy else [
-            ("end", "default", "127.0.0.1", "feth4868", 5), ("end", "default", "10.68.255.254", "en0", 6)]
-        self.frames = {
-            "routes": pd.DataFrame({"snapshot": [r[0] for r in routes], "family": "inet",
-                                    "destination": [r[1] for r in routes], "gateway": [r[2] for r in routes],
-                                    "netif": [r[3] for r in routes], "is_default": True,
-                                    "file": "end/netstat_routes.out", "line": [r[4] for r in routes]}),
-            "hardware_ports": pd.DataFrame({"snapshot": "end", "port": ["Wi-Fi"], "device": ["en0"],
-                                            "ether": ["bc:d0:74:30:0e:71"], "file": "x", "line": [1]}),
-            "network_order": pd.DataFrame({"snapshot": "end", "source": "networksetup", "rank": [0],
-                                           "service": ["Wi-Fi"], "interface": ["en0"], "enabled": [True]}),
-            "interfaces": pd.DataFrame({"snapshot": "end", "name": ["feth4868", "feth9868"],
-                                        "peer": ["feth9868", "feth4868"], "file": "end/ifconfig.out",
-                                        "line": [1, 5]}),
-            "open_files": pd.DataFrame({"snapshot": "end", "pid": [647], "name": ["-> feth9868"],
-                                        "file": "end/lsof.out", "line": [2]}),
-            "processes": pd.DataFrame({"snapshot": "end", "pid": [535, 647], "ppid": [1, 535],
-                                       "name": ["zerotier-one", process_name], "file": "end/ps.out",
-                                       "line": [2, 3]}),
-            "pings": pd.DataFrame({
-                "captured_at": pd.to_datetime(["2025-12-28T02:15:20Z", "2025-12-28T02:15:21Z",
-                                               "2025-12-28T02:15:29Z", "2025-12-28T02:15:30Z"], utc=True),
-                "target": ["1.1.1.1", "10.68.255.254", "1.1.1.1", "10.68.255.254"],
-                "destination": ["1.1.1.1", "10.68.255.254", "1.1.1.1", "10.68.255.254"],
-                "outcome": ["reply", "reply", "no_route" if not healthy else "reply", "reply"],
-                "file": "stream/ping_stream@1.1.1.1.out", "line": [1, 1, 2, 2]}),
-        }
-        self.warnings = pd.DataFrame(columns=["file", "line", "message"])
-        self._timeline = pd.DataFrame({
-            "time": pd.to_datetime(["2025-12-28T02:15:10Z", "2025-12-28T02:15:27Z"], utc=True),
-            "source": "route_event", "kind": ["RTM_ADD", "RTM_ADD"],           # Wi-Fi reconnect, then the culprit
-            "summary": ["RTM_ADD default 10.68.255.254 en0", "RTM_ADD default 127.0.0.1 feth4868"],
-            "actor": ["configd (382)", f"configd (382)"], "pid": [382, 382],
-            "target": ["default", "default"], "outcome": None, "file": "stream/route_monitor.out",
-            "line": [2, 2]})
-        G = nx.MultiDiGraph()
-        nodes = [("route:end:inet:0.0.0.0/0:127.0.0.1:feth4868", "route", "default → 127.0.0.1 (feth4868)",
-                  {"file": "end/netstat_routes.out", "line": 5, "netif": "feth4868", "gateway": "127.0.0.1"}),
-                 ("interface:feth4868", "interface", "feth4868", {"file": "end/ifconfig.out", "line": 1}),
-                 ("interface:feth9868", "interface", "feth9868", {"file": "end/ifconfig.out", "line": 5}),
-                 ("process:647", "process", f"{process_name} (647)", {"pid": 647, "file": "end/ps.out", "line": 3}),
-                 ("process:535", "process", "zerotier-one (535)", {"pid": 535, "file": "end/ps.out", "line": 2}),
-                 ("product:ZeroTier", "product", "ZeroTier", {})]
-        for nid, kind, label, row in nodes:
-            G.add_node(nid, kind=kind, label=label, row=row)
-        rels = ["via_interface", "peer", "holds", "child_of", "part_of"]
-        for (u, *_), (v, *_), rel in zip(nodes, nodes[1:], rels):
-            G.add_edge(u, v, relation=rel)
-        self._G = G
-        self._findings = [] if healthy else [Finding(
-            "default-route-black-hole", "critical",
-            params={"gateway": "127.0.0.1", "netif": "feth4868", "family": "inet",
-                    "destination": {"en": "the default route", "zh": "默认路由"},
-                    "hole": {"en": "a loopback address", "zh": "回环地址"}, "second": "",
-                    "physical": "en0", "physical_gateway": "10.68.255.254", "writers": "configd (382)",
-                    "chain": "feth4868 → ZeroTier" + comment},
-            culprit=Culprit(647, process_name, "/Library/Application Support/ZeroTier/One/MacEthernetTapAgent",
-                            "ZeroTier"),
-            evidence=[Evidence("end/netstat_routes.out", 5, None, "default 127.0.0.1 UGScg feth4868")],
-            remedy=[Remedy("netstat -rn -f inet", False, "remedy.check_routes"),
-                    Remedy("sudo '/Library/Application Support/ZeroTier/One/uninstall.sh'", True,
-                           "remedy.product", {"product": "ZeroTier", "advice": ""})],
-            chain=[n[0] for n in nodes])]
 
-        # what nettrace.graph_of / findings_of (and skipped_of) / timeline_of memoise in a real bundle
-        self._cache = {"graph": self._G, "rules": (list(self._findings), []), "timeline": self._timeline}
+def _pings(target: str, failing: bool) -> str:
+    out = _stamped("02:15:20", [f"PING {target} ({target}): 56 data bytes",
+                                f"64 bytes from {target}: icmp_seq=0 ttl=50 time=17.2 ms"])
+    out += _stamped("02:15:21", [f"64 bytes from {target}: icmp_seq=1 ttl=50 time=17.4 ms"])
+    if failing:
+        return out + _stamped("02:15:29", ["Request timeout for icmp_seq 2"]) + \
+            _stamped("02:15:30", ["Request timeout for icmp_seq 3"])
+    return out + _stamped("02:15:29", [f"64 bytes from {target}: icmp_seq=2 ttl=50 time=17.1 ms"])
 
-    def raw(self, file):
-        return self._raw[file]
+
+def seedlike(tmp_path: Path, name: str = "seed", process_name: str = "MacEthernetTapAgent", args: str = "",
+             healthy: bool = False):
+    """A small real bundle of seed 000's lines (tests/bundlekit.py): en0's default at the start,
+    feth4868's in front of it at the end (``healthy``: no feth at all), a Wi-Fi reconnect before
+    configd's RTM_ADD of the black-hole default, ping loops to 1.1.1.1 (failing after the add)
+    and the gateway. *process_name* and *args* replace the culprit's command line in ``ps``."""
+    ps = bk.PS.replace("/MacEthernetTapAgent 4868 d6:8b:8e:3b:53:14 2800 5000",
+                       f"/{process_name} 4868 d6:8b:8e:3b:53:14 2800 5000{args}")
+    files = {"start/netstat_routes.out": START_NETSTAT, "ps": ps, "monitor": MONITOR_TXT,
+             "stream/ping_stream@1.1.1.1.out": _pings("1.1.1.1", not healthy),
+             "stream/ping_stream@10.68.255.254.out": _pings("10.68.255.254", False)}
+    if healthy:
+        files.update({"netstat": START_NETSTAT, "monitor": MONITOR_TXT.split("\n\n")[0] + "\n", "lsof": None})
+        files["ifconfig"] = bk.IFCONFIG.split("feth4868:")[0]
+        files["start/netstat_routes.out"] = files["netstat"] = "".join(
+            ln for ln in START_NETSTAT.splitlines(True) if "feth4868" not in ln)
+    return bk.host(tmp_path, name, files=files)
+
+
+@pytest.fixture(scope="module")
+def bundles(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("bundles")
+    return lambda name="seed", **kw: seedlike(folder, name, **kw)
 
 
 SECTIONS = ("headline", "machine", "symptoms", "routing_table", "route_events", "interface_owner",
@@ -147,8 +80,8 @@ def all_blocks(s) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def zerotier_en():
-    return all_blocks(story.open_story(FakeBundle(), lang="en"))
+def zerotier_en(bundles):
+    return all_blocks(story.open_story(bundles(), lang="en"))
 
 
 # --------------------------------------------------------------------------- catalog
@@ -175,16 +108,16 @@ def test_every_key_the_code_uses_exists():
 
 # --------------------------------------------------------------------------- escaping
 
-def test_html_escapes_bundle_strings():
-    s = story.open_story(FakeBundle(process_name="<script>alert(1)</script>"), lang="en")
+def test_html_escapes_bundle_strings(bundles):
+    s = story.open_story(bundles("script", process_name="<script>alert(1)</script>"), lang="en")
     page = html_page(all_blocks(s), "en")
     assert "<script" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
-def test_markdown_never_makes_links_or_html_from_bundle_strings(tmp_path):
-    s = story.open_story(FakeBundle(process_name="<img src=x onerror=alert(1)>",
-                                    comment=" [click](http://evil)"), lang="en")
+def test_markdown_never_makes_links_or_html_from_bundle_strings(bundles):
+    s = story.open_story(bundles("img", process_name="<img_src=x_onerror=alert(1)>",
+                                 args=" [click](http://evil)"), lang="en")
     md, _ = markdown_post(all_blocks(s), lambda name: f"p-{name}.png")
     assert "[click](http://evil)" in md.replace("\\[", "[").replace("\\]", "]").replace("&#58;", ":")
     rendered = mistune.html(md.split("---\n", 2)[2])
@@ -217,9 +150,10 @@ def test_zerotier_story_walks_the_chain(zerotier_en):
 
 def test_fix_marks_read_only_before_changes(zerotier_en):
     codes = [b for b in zerotier_en if b["type"] == "code"]
-    assert [c["changes_system"] for c in codes] == [False, True]
+    flags = [c["changes_system"] for c in codes]
+    assert flags == sorted(flags) and flags[0] is False and flags[-1] is True
     assert doc.plain(codes[0]["caption"]).startswith("[read-only]")
-    assert doc.plain(codes[1]["caption"]).startswith("[changes the system]")
+    assert doc.plain(codes[-1]["caption"]).startswith("[changes the system]")
 
 
 def test_questions_only_where_data_answers(zerotier_en):
@@ -230,41 +164,43 @@ def test_questions_only_where_data_answers(zerotier_en):
     assert "Why does the bad route come back after I delete it?" not in qs   # added once only
 
 
-def test_healthy_bundle_names_no_culprit():
-    blocks = all_blocks(story.open_story(FakeBundle(healthy=True), lang="en"))
+def test_healthy_bundle_names_no_culprit(bundles):
+    blocks = all_blocks(story.open_story(bundles("healthy", healthy=True), lang="en"))
     text = "\n".join(doc.plain(b.get("spans", [])) for b in blocks)
     assert "ZeroTier" not in text and "names no culprit" in text
     assert not any(b["type"] == "figure" and b["name"] == "culprit-chain" for b in blocks)
     assert "Questions you may have" not in text
 
 
-def test_zh_narrative_has_no_english_sentences():
-    blocks = all_blocks(story.open_story(FakeBundle(), lang="zh"))
+def test_zh_narrative_has_no_english_sentences(bundles):
+    """The report's own sentences (the findings' texts it quotes are the findings catalog's)."""
+    s = story.open_story(bundles(), lang="zh")
+    quoted = [x for f in s.findings for x in (f.summary("zh"), f.title("zh"))]
     prose = []
-    for b in blocks:
+    for b in all_blocks(s):
         for group in [b.get("spans", [])] + b.get("items", []) + [c for row in b.get("rows", []) for c in row] \
                 + b.get("header", []):
-            prose += [v for k, v in group if k != "code"]
+            prose += [v for k, v in group if k != "code" and not any(q[:12] in v for q in quoted)]
     words = set(re.findall(r"[A-Za-z][A-Za-z0-9'._-]{2,}", " ".join(prose)))
-    # product and OS names; identifiers the findings catalog puts in its (Chinese) sentences
-    allowed = {"macOS", "Wi-Fi", "ZeroTier", "feth4868", "configd", "inet", "loopback", "en0", "IPv4"}
+    allowed = {"macOS", "Wi-Fi", "ZeroTier", "IPv4"}  # product and OS names
     assert words - allowed <= set(), words - allowed
 
 
-def test_redact_hides_user_and_host():
-    html = doc.to_html(all_blocks(story.open_story(FakeBundle(), lang="en", redact=True)))
+def test_redact_hides_user_and_host(bundles):
+    html = doc.to_html(all_blocks(story.open_story(bundles(), lang="en", redact=True)))
     assert "noblee.tung" not in html and "MacBook-Pro" not in html and "&lt;user&gt;" in html
 
 
-def test_incident_window_limits_events():
-    s = story.open_story(FakeBundle(), incident_start="2025-12-28T02:15:20Z")
-    assert list(s.timeline["kind"]) == ["RTM_ADD"]
+def test_incident_window_limits_events(bundles):
+    s = story.open_story(bundles(), incident_start="2025-12-28T02:15:20Z")
+    assert list(s.timeline[s.timeline["source"] == "route_event"]["kind"]) == ["RTM_ADD"]
+    assert story.open_story(bundles()).timeline["source"].eq("route_event").sum() == 2
 
 
 # --------------------------------------------------------------------------- figures
 
-def test_draw_chain_one_box_per_node_coloured_by_kind():
-    b = FakeBundle()
+def test_draw_chain_one_box_per_node_coloured_by_kind(bundles):
+    b = bundles()
     chain = story._chain_from(nettrace.graph_of(b), nettrace.findings_of(b)[0].chain)
     fig = figures.draw_chain(nettrace.graph_of(b), chain)
     boxes = fig.axes[0].patches
@@ -275,14 +211,32 @@ def test_draw_chain_one_box_per_node_coloured_by_kind():
     assert "ZeroTier" in texts and "held by" in texts and "MacEthernetTapAgent\n(647)" in texts
 
 
-def test_routes_diff():
-    d = figures.routes_diff(FakeBundle().frames["routes"])
-    assert list(zip(d["gateway"], d["status"])) == [("127.0.0.1", "appeared"), ("10.68.255.254", "kept")]
+def test_routes_figure_shows_the_default_replaced_and_the_cited_routes(bundles):
+    """Start vs end: en0's global default vanished, feth4868's appeared and carries the Internet
+    traffic; the scoped (I) en0 default is another route, kept; the netstat lines the finding
+    cites are drawn; the caption names the snapshots drawn."""
+    s = story.open_story(bundles())
+    fig = figures.routes_diff_figure(s.bundle.frame("routes"), "en", **routes.inputs(s.bundle, s.problems))
+    d = fig.data
+    rows = {(r.netif, r.scoped): r for r in d.itertuples()}
+    assert d.attrs["snapshots"] == ["start", "end"]
+    # en0's global default is still there at the end, behind feth4868's: it moved from #1 to #2
+    assert rows[("en0", False)].status == "reranked" and rows[("feth4868", False)].status == "appeared"
+    assert (rows[("en0", False)][d.columns.get_loc("rank@start") + 1], rows[("en0", False)][d.columns.get_loc("rank@end") + 1]) == (1, 2)
+    assert rows[("en0", True)].status == "kept"
+    net = d[d["internet@start"]], d[d["internet@end"]]
+    assert [(r.netif, r.scoped) for r in net[0].itertuples()] == [("en0", False)]
+    assert [(r.netif, r.scoped) for r in net[1].itertuples()] == [("feth4868", False)]
+    assert rows[("feth4868", False)].cited
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert "+ default → 127.0.0.1 (feth4868)" in texts and "↕ default → 10.68.255.254 (en0)" in texts
+    assert "scoped (I)" in texts
+    caption = doc.plain(story.routes_caption(s, fig))
+    assert caption.startswith("The routing table at start, end:") and "other routes did not change" in caption
 
 
-def test_connectivity_figure_lanes_per_target():
-    b = FakeBundle()
-    s = story.open_story(b)
+def test_connectivity_figure_lanes_per_target(bundles):
+    s = story.open_story(bundles())
     pings = story._pings(s)
     fig = figures.connectivity_figure(pd.concat([pings, s.timeline], ignore_index=True), tz="+0800")
     ax = fig.axes[0]

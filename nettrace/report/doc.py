@@ -160,8 +160,8 @@ def block_html(b: dict) -> str:
         cls = " changes" if b.get("changes_system") else ""
         return f'<figure class="code{cls}">{cap}<pre><code>{_e(b["text"])}</code></pre></figure>'
     if kind == "figure":
-        return (f'<figure class="chart"><img src="data:image/png;base64,{b["png"]}" '
-                f'alt="{_e(b.get("alt", ""))}"><figcaption>{spans_html(b.get("caption", []))}'
+        return (f'<figure class="chart"><div class="img"><img src="data:image/png;base64,{b["png"]}" '
+                f'alt="{_e(b.get("alt", ""))}"></div><figcaption>{spans_html(b.get("caption", []))}'
                 f"</figcaption></figure>")
     if kind == "meta":
         return ""

@@ -20,6 +20,7 @@ The engine is registered with papermill as ``nettrace-inprocess``.
 from __future__ import annotations
 
 import ast
+import base64
 import builtins
 import contextlib
 import io
@@ -66,6 +67,9 @@ def mimebundle(obj) -> tuple[dict, dict]:
                 meta[mime] = md
             if value is not None:
                 data[mime] = value
+    for mime, value in data.items():  # binary images travel as base64 text, as IPython sends them
+        if isinstance(value, (bytes, bytearray)):
+            data[mime] = base64.b64encode(value).decode("ascii")
     data.setdefault("text/plain", repr(obj))
     return data, meta
 

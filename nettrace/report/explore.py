@@ -85,11 +85,13 @@ def snapshot(bundle, frame: str, which: str = "end") -> pd.DataFrame:
 
 
 def route_changes(bundle) -> pd.DataFrame:
-    """Routes that appeared or vanished between the start and end snapshots."""
-    from nettrace.report.figures import routes_diff
+    """Routes that appeared, vanished or moved rank over the capture (the routes figure's data:
+    one ``rank@SNAPSHOT`` column per snapshot drawn, ``internet@SNAPSHOT`` for the route
+    Internet traffic takes)."""
+    from nettrace.report import routes
 
-    diff = routes_diff(bundle.frames.get("routes"))
-    return diff[diff["status"] != "kept"].reset_index(drop=True)
+    df = routes.route_changes(bundle.frame("routes"), **routes.inputs(bundle, nettrace.findings_of(bundle)))
+    return df[df["status"] != "kept"].reset_index(drop=True)
 
 
 def route_events(bundle) -> pd.DataFrame:
@@ -129,9 +131,11 @@ def findings_table(bundle) -> pd.DataFrame:
 
 def routes_figure(bundle, lang: str = "en"):
     """The routing table's change over the capture (the report's routes figure)."""
+    from nettrace.report import routes
     from nettrace.report.figures import routes_diff_figure
 
-    return routes_diff_figure(bundle.frames.get("routes"), lang)
+    return routes_diff_figure(bundle.frame("routes"), lang, tz=bundle.manifest.get("timezone"),
+                              **routes.inputs(bundle, nettrace.findings_of(bundle)))
 
 
 def connectivity(bundle, lang: str = "en"):

@@ -233,65 +233,24 @@ def connectivity_figure(timeline: pd.DataFrame, lang: str = "en", tz: str | None
         return fig
 
 
-# ------------------------------------------------------------------ (b) routes start vs end
+# ------------------------------------------------------------------ (b) routes over the capture
 
-def route_key(row) -> tuple:
-    """A route's identity across snapshots: an interface-scoped (``I``) twin is another route."""
-    return (str(row.get("family")), str(row.get("destination")), str(row.get("gateway")),
-            str(row.get("netif")), bool(row.get("ifscope") is True))
+def routes_diff_figure(routes: pd.DataFrame, lang: str = "en", internet=(), cited=(), internet_end=None,
+                       tz: str | None = None, max_rows: int = 24) -> Figure:
+    """How the routing table changed: :func:`nettrace.report.routes.routes_figure` of
+    :func:`~nettrace.report.routes.route_changes` (*internet*: the CIDRs Internet traffic takes,
+    *cited*: ``(file, line)`` the findings cite), labelled in *lang*, times in offset *tz*."""
+    from nettrace.report.routes import route_changes, routes_figure
 
+    tzinfo = parse_offset(tz)
 
-def routes_diff(routes: pd.DataFrame) -> pd.DataFrame:
-    """Routes of the ``start`` and ``end`` snapshots side by side: one row per route with
-    ``status`` appeared | vanished | kept (defaults first, then changes)."""
-    cols = ["family", "destination", "gateway", "netif", "is_default", "status"]
-    if routes is None or routes.empty or "snapshot" not in routes:
-        return pd.DataFrame(columns=cols)
-    start = {route_key(r): r for r in routes[routes["snapshot"] == "start"].to_dict("records")}
-    end = {route_key(r): r for r in routes[routes["snapshot"] == "end"].to_dict("records")}
-    out = []
-    for key in list(start) + [k for k in end if k not in start]:
-        status = "kept" if key in start and key in end else ("vanished" if key in start else "appeared")
-        row = start.get(key) or end.get(key)
-        out.append(dict(zip(cols[:4], key[:4]), is_default=bool(row.get("destination") == "default"),
-                        status=status))
-    df = pd.DataFrame(out, columns=cols)
-    order = {"appeared": 0, "vanished": 1, "kept": 2}
-    df["_o"] = [(0 if d else 1, order[s]) for d, s in zip(df["is_default"], df["status"])]
-    return df.sort_values("_o", kind="stable").drop(columns="_o").reset_index(drop=True)
+    def when(ts) -> str:
+        if ts is None or pd.isna(ts):
+            return ""
+        return pd.Timestamp(ts).tz_convert(tzinfo).strftime("%H:%M:%S")
 
-
-def routes_diff_figure(routes: pd.DataFrame, lang: str = "en", max_rows: int = 22) -> Figure:
-    """The routing table at start vs end: what appeared (green), what vanished (red), and the
-    default routes that stayed (grey); other unchanged routes are counted, not drawn."""
-    with matplotlib.rc_context(_rc(lang)):
-        diff = routes_diff(routes)
-        shown = diff[(diff["status"] != "kept") | diff["is_default"]].head(max_rows)
-        hidden = len(diff) - len(shown)
-        n = max(len(shown), 1)
-        fig = Chart(figsize=(10, 0.9 + 0.32 * (n + (1 if hidden else 0))), rc=_rc(lang))
-        ax = fig.add_subplot(1, 1, 1)
-        ax.set_axis_off()
-        ax.set_xlim(0, 2)
-        ax.set_ylim(n + (1 if hidden else 0) + 0.2, -1.1)
-        ax.text(0.02, -0.6, _l("start", lang), fontweight="bold", fontsize=10)
-        ax.text(1.02, -0.6, _l("end", lang), fontweight="bold", fontsize=10)
-        ax.plot([1, 1], [-1, n + 0.2], color="#DDDDDD", linewidth=1)
-        style = {"appeared": (_OK, "+ "), "vanished": (_BAD, "− "), "kept": ("#444444", "  ")}
-        for i, r in enumerate(shown.itertuples()):
-            label = f"{_short(r.destination, 26)}  →  {_short(r.gateway, 24)}  ({r.netif})"
-            color, mark = style[r.status]
-            font = {"family": "DejaVu Sans Mono", "fontsize": 8.5, "color": color,
-                    "fontweight": "bold" if r.is_default and r.status != "kept" else "normal"}
-            if r.status in ("kept", "vanished"):
-                ax.text(0.02, i, mark + label, va="center", **font)
-            if r.status in ("kept", "appeared"):
-                ax.text(1.02, i, mark + label, va="center", **font)
-        if not len(shown):
-            ax.text(0.02, 0, _l("no_routes", lang), va="center", color=_GREY)
-        if hidden:
-            ax.text(0.02, n, _l("unchanged", lang, n=hidden), va="center", color=_GREY, fontsize=8.5)
-        return fig
+    changes = route_changes(routes, internet, cited, internet_end)
+    return routes_figure(changes, lambda key, **kw: _l(key, lang, **kw), when, _rc(lang), max_rows)
 
 
 # ------------------------------------------------------------------ (c) the culprit chain

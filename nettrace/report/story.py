@@ -534,9 +534,22 @@ def routing_table(s: Story) -> Section:
         is_default = _s(a.get("destination")) in ("default", "") or bool(a.get("is_default"))
         blocks.append(_p(s.f("routes.suspect" if is_default else "routes.suspect_specific",
                              route=s.c(_route_label(s, suspect[0])), cidr=s.c(a.get("cidr")))))
-    fig = routes_diff_figure(routes, s.lang)
-    blocks.append(s.fig("routes", fig, s.t("figure.routes_alt"), s.f("figure.routes_caption")))
+    from nettrace.report import routes as routes_fig
+
+    fig = routes_diff_figure(routes, s.lang, tz=s.tz, **routes_fig.inputs(s.bundle, s.problems))
+    blocks.append(s.fig("routes", fig, s.t("figure.routes_alt"), routes_caption(s, fig)))
     return Section(blocks)
+
+
+def routes_caption(s: Story, fig) -> list:
+    """What the routes figure draws: which snapshots, what the marks mean, what is left out."""
+    snaps = list(fig.data.attrs.get("snapshots", [])) if len(fig.data) else []
+    names = [s.t("figure.start") if x == "start" else s.t("figure.end") if x == "end" else
+             s.t("figure.periodic", n=x.split()[-1]) for x in snaps]
+    spans = s.f("figure.routes_caption", snapshots=s.t("figure.snapshot_list_sep").join(names))
+    if fig.hidden:
+        spans += s.f("figure.routes_caption_hidden", n=fig.hidden)
+    return doc._merge(spans)
 
 
 def _route_events(s: Story) -> pd.DataFrame:
