@@ -18,7 +18,7 @@ unscoped default when that destination is not in the table yet.
 ...     "file": "x", "line": [1, 2, 1, 2]})
 >>> ch = route_changes(r, internet=["0.0.0.0/0"])
 >>> list(zip(ch["netif"], ch["scoped"], ch["status"], ch["internet@start"], ch["internet@end"]))
-[('en0', False, 'vanished', True, False), ('feth1', False, 'appeared', False, True), ('en0', True, 'kept', False, False)]
+[('en0', False, 'vanished', True, False), ('en0', True, 'kept', False, False), ('feth1', False, 'appeared', False, True)]
 """
 from __future__ import annotations
 
