@@ -142,7 +142,7 @@ def test_000_story_details(zerotier):
     blocks = _blocks(zerotier["en"])
     text = "\n".join(doc.plain(b.get("spans", [])) for b in blocks)
     tldr = next(doc.plain(b["spans"]) for b in blocks if b["type"] == "quote")
-    assert tldr == ("TL;DR The default route points into a black hole (127.0.0.1 on feth4868); the culprit is "
+    assert tldr == ("TL;DR The route Internet traffic takes points into a black hole (127.0.0.1 on feth4868); the culprit is "
                     "ZeroTier (MacEthernetTapAgent, pid 647). To fix it, run "
                     "sudo \"/Library/Application Support/ZeroTier/One/uninstall.sh\".")
     assert ("The key event is the RTM_ADD at 2025-12-28 10:15:27 +0800 that put default → 127.0.0.1 "
@@ -156,7 +156,8 @@ def test_000_story_details(zerotier):
             in text)
     appendix = [(b["file"], b["line"]) for b in blocks[[b.get("id") for b in blocks].index("appendix"):]
                 if b["type"] == "evidence"]
-    assert len(appendix) == len(set(appendix)) == 11                      # each cited line once
+    cited = {(e.file, e.line) for f in _findings(SAMPLE_000) for e in f.evidence if e.line}
+    assert len(appendix) == len(set(appendix)) == len(cited) >= 10        # each cited line once
 
 
 def test_000_chinese(zerotier):
