@@ -69,3 +69,36 @@ def test_section_hook(diff_bundles, tmp_path):
     assert whatchanged.section(s, "").blocks == []
     bad = whatchanged.section(s, str(tmp_path / "missing.tar.gz"))
     assert len(bad.blocks) == 2 and "无法读取基线" in doc.plain(bad.blocks[1]["spans"])
+
+
+@pytest.fixture(scope="module")
+def rendered(diff_bundles, tmp_path_factory):
+    """``nettrace report AFTER --baseline BEFORE`` rendered once (the ZeroTier Mac after the removal)."""
+    from nettrace.cli import main
+
+    out = tmp_path_factory.mktemp("report-baseline") / "pm"
+    code = main(["report", str(diff_bundles["zerotier_removed"].path), "-o", str(out),
+                 "--baseline", str(diff_bundles["zerotier"].path)])
+    assert code == 0
+    return out
+
+
+def test_report_with_baseline_has_what_changed(rendered):
+    md = (rendered / "postmortem.md").read_text(encoding="utf-8")
+    assert "\n## What changed\n" in md
+    assert "![The IPv4 routing table before (left) and after (right)" in md
+    assert (rendered / "postmortem-diff-routes.png").read_bytes()[:4] == b"\x89PNG"
+    assert "- feth4868 vanished (was overlay, peer feth9868, 172.27.5.101/16) \\[ZeroTier\\]" in md
+    html = (rendered / "postmortem.html").read_text(encoding="utf-8")
+    assert 'id="diff-what-changed"' in html and "MacEthernetTapAgent stopped" in html
+
+
+def test_report_baseline_errors_in_one_line(diff_bundles, tmp_path, capsys):
+    from nettrace.cli import main
+
+    out = tmp_path / "pm"
+    assert main(["report", str(diff_bundles["zerotier"].path), "-o", str(out),
+                 "--baseline", str(tmp_path / "missing.tar.gz")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "missing.tar.gz: no such bundle" in err
+    assert not out.exists()

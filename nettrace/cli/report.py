@@ -16,6 +16,8 @@ def add_arguments(p) -> None:
                    help="html, md or html,md (default: html,md)")
     p.add_argument("--incident-start", default=None, metavar="UTC", help="only events from this UTC time")
     p.add_argument("--incident-end", default=None, metavar="UTC", help="only events up to this UTC time")
+    p.add_argument("--baseline", metavar="BEFORE", default=None,
+                   help="an earlier bundle of the same Mac: adds a \"What changed\" section (see nettrace diff)")
     p.add_argument("--redact", action="store_true", help="replace the host and user names in the text")
     p.add_argument("--post", action="store_true",
                    help="lay out DIR as a Jekyll/Chirpy site fragment: _posts/YYYY-MM-DD-<slug>.md and its "
@@ -37,7 +39,8 @@ def run(args) -> int:
     result = render_report(args.bundle, out, lang=args.lang, formats=args.format, title=args.title,
                            author=args.author, incident_start=args.incident_start,
                            incident_end=args.incident_end, redact=args.redact,
-                           kernel=args.kernel, post=args.post, asset_url=args.asset_url, force=args.force)
+                           kernel=args.kernel, post=args.post, asset_url=args.asset_url, force=args.force,
+                           baseline=args.baseline)
     for key in ("ipynb", "post", "md", "html"):  # the page to open comes last (``make demo``)
         if key in result:
             print(result[key])

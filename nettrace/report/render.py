@@ -149,7 +149,7 @@ def render_report(bundle_path, out_dir, lang: str = "en", formats: Iterable[str]
                   title: str | None = None, author: str | None = None, incident_start=None,
                   incident_end=None, redact: bool = False, progress: bool | None = None,
                   kernel: bool = False, post: bool = False, asset_url: str | None = None,
-                  force: bool = False, warn: Callable[[str], None] | None = None) -> dict:
+                  force: bool = False, warn: Callable[[str], None] | None = None, baseline=None) -> dict:
     """Render the postmortem of *bundle_path* into *out_dir*.
 
     The notebook runs in this process (:mod:`nettrace.report.engine`); ``kernel=True`` runs it on
@@ -165,7 +165,8 @@ def render_report(bundle_path, out_dir, lang: str = "en", formats: Iterable[str]
     output-folder problems are raised before the notebook starts, and nothing is left half
     written: files are moved into *out_dir* only once all of them exist. A folder that already
     holds this postmortem is refused unless *force*. *warn* (default: stderr) hears one line when
-    no font covers the language's figure text.
+    no font covers the language's figure text. *baseline*: an earlier bundle of the same Mac; the
+    postmortem then has a "What changed" section (:mod:`nettrace.report.whatchanged`).
     """
     import shutil
     import tempfile
@@ -182,6 +183,7 @@ def render_report(bundle_path, out_dir, lang: str = "en", formats: Iterable[str]
     say = _progress(sys.stderr.isatty() if progress is None else progress)
     say(1, t("report.progress.check", lang))
     start, end = checks.window(incident_start, incident_end)
+    baseline_path = str(Path(checks.bundle(baseline).path).resolve()) if baseline else ""
     bundle = checks.bundle(bundle_path)
     bundle_path = Path(bundle.path).resolve()
     stem = "postmortem" if lang == "en" else f"postmortem.{lang}"
@@ -204,7 +206,7 @@ def render_report(bundle_path, out_dir, lang: str = "en", formats: Iterable[str]
         executed = staging / f"{stem}.ipynb"
         params = {"bundle": str(bundle_path), "title": title or "", "author": author or "", "lang": lang,
                   "incident_start": start, "incident_end": end, "redact": bool(redact),
-                  "output_dir": str(out_dir)}
+                  "output_dir": str(out_dir), "baseline": baseline_path}
         say(2, t("report.progress.execute", lang))
         nb = _run(executed, params, staging, kernel)
         blocks = collect_blocks(nb)
