@@ -23,7 +23,7 @@ help:
 $(STAMP): pyproject.toml
 	@test -n "$(PY)" || { echo "error: Python 3.11+ not found; install it and run make again" >&2; exit 1; }
 	$(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev,fleet]'
 	@touch $(STAMP)
 
 install: $(STAMP)

@@ -64,6 +64,7 @@ SUBCOMMANDS = {
     "analyze": "nettrace.cli.analyze",
     "report": "nettrace.cli.report",
     "diff": "nettrace.cli.diff",
+    "fleet": "nettrace.cli.fleet",
 }
 
 

@@ -1,0 +1,145 @@
+"""``nettrace fleet``: every sample bundle (one per scenario, made by the fake Mac) ingested twice, with a
+corrupt file and a non-bundle file beside them; the findings table against ``analyze --format json``;
+idempotence; the Dask LocalCluster path writes the same dataset as the local process pool."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from tests.conftest import SAMPLES
+
+duckdb = pytest.importorskip("duckdb", reason="the fleet extra (pip install 'nettrace[fleet]') is not installed")
+
+from nettrace import fleet  # noqa: E402
+from nettrace.cli import main  # noqa: E402
+
+SAMPLE_FILES = sorted(SAMPLES.glob("*.tar.gz"))
+
+
+@pytest.fixture(scope="module")
+def inbox(tmp_path_factory):
+    """Every sample twice (the samples folder and a copy), a corrupt bundle and a stray text file."""
+    if not SAMPLE_FILES:
+        pytest.skip("no samples in data/samples (run make samples)")
+    box = tmp_path_factory.mktemp("inbox")
+    copies = box / "copies"
+    copies.mkdir()
+    for f in SAMPLE_FILES:
+        shutil.copy(f, copies / ("again-" + f.name))
+    (box / "corrupt.tar.gz").write_bytes(b"\x1f\x8b\x08\x00" + b"\x00garbage" * 50)
+    (box / "notes.txt").write_text("not a bundle\n")
+    return box
+
+
+@pytest.fixture(scope="module")
+def dataset(inbox, tmp_path_factory):
+    out = tmp_path_factory.mktemp("fleet") / "ds"
+    result = fleet.ingest([SAMPLES, inbox, inbox / "notes.txt"], out, jobs=2)
+    return out, result
+
+
+def _analyze(path):
+    import nettrace
+    from nettrace.render_findings import as_json
+
+    b = nettrace.load(path)
+    return as_json(b, nettrace.findings_of(b))
+
+
+def test_ingest_counts_each_bundle_once_and_records_the_bad_files(dataset):
+    out, r = dataset
+    assert r.seen == 2 * len(SAMPLE_FILES) + 2
+    assert (r.added, r.skipped, r.errors) == (len(SAMPLE_FILES), len(SAMPLE_FILES), 2)
+    errors = fleet.query(out, "SELECT path, reason FROM errors ORDER BY path")
+    assert [p.rsplit("/", 1)[-1] for p in errors["path"]] == ["corrupt.tar.gz", "notes.txt"]
+    assert all(len(r.splitlines()) == 1 and r for r in errors["reason"])
+    bundles = fleet.query(out, "SELECT file, host, macos_version FROM bundles")
+    assert sorted(bundles["file"]) == sorted(f.name for f in SAMPLE_FILES)
+
+
+def test_findings_table_is_what_analyze_json_gives(dataset):
+    out, _ = dataset
+    for f in SAMPLE_FILES:
+        doc = _analyze(f)
+        bid = fleet.tables.bundle_id(f)
+        got = sorted(fleet.connect(out).execute(
+            "SELECT id, severity, title, culprit_pid, product FROM findings WHERE bundle_id = ?", [bid]).fetchall())
+        want = sorted((x["id"], x["severity"], x["title"], (x.get("culprit") or {}).get("pid"),
+                       (x.get("culprit") or {}).get("product")) for x in doc["findings"])
+        assert got == want, f.name
+        host = fleet.query(out, f"SELECT host, macos_version FROM bundles WHERE bundle_id = '{bid}'")
+        assert (host.host[0], host.macos_version[0]) == (doc["bundle"]["host"], doc["bundle"]["macos"])
+
+
+def test_seed_000_culprit_chain_lands_in_the_tables(dataset):
+    out, _ = dataset
+    crit = fleet.query(out, "SELECT b.host, f.process, f.product FROM findings f JOIN bundles b USING (bundle_id) "
+                            "WHERE f.id = 'default-route-black-hole'")
+    assert ("MacBook-Pro", "MacEthernetTapAgent", "ZeroTier") in set(map(tuple, crit.values.tolist()))
+    owners = fleet.query(out, "SELECT name, interface FROM processes WHERE role = 'interface owner' AND product = 'ZeroTier'")
+    assert ("MacEthernetTapAgent", "feth9868") in set(map(tuple, owners.values.tolist()))
+    bh = fleet.query(out, "SELECT internet_inet FROM bundles WHERE file LIKE '000-%'")
+    assert bh.internet_inet[0] == "default via 127.0.0.1 on feth4868"
+
+
+def test_rerun_adds_nothing(dataset, inbox):
+    out, _ = dataset
+    files = sorted(p.relative_to(out) for p in out.rglob("*.parquet"))
+    again = fleet.ingest([SAMPLES, inbox, inbox / "notes.txt"], out, jobs=1)
+    assert (again.added, again.errors) == (0, 0)
+    assert sorted(p.relative_to(out) for p in out.rglob("*.parquet")) == files
+
+
+def _table(out, name):
+    cols = [f.name for f in fleet.SCHEMAS[name]]
+    return fleet.query(out, f"SELECT {', '.join(cols)} FROM {name} ORDER BY ALL").astype(str).values.tolist()
+
+
+def test_dask_local_cluster_writes_the_same_dataset(tmp_path, inbox):
+    distributed = pytest.importorskip("distributed")
+    pick = [SAMPLE_FILES[0], SAMPLE_FILES[-1], inbox / "corrupt.tar.gz"]
+    local, remote = tmp_path / "local", tmp_path / "dask"
+    fleet.ingest(pick, local, jobs=2)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        r = fleet.ingest(pick, remote, scheduler=client)
+    assert (r.added, r.errors) == (2, 1)
+    for name in fleet.TABLES:
+        assert _table(remote, name) == _table(local, name), name
+
+
+def test_cli_ingest_and_query(tmp_path, capsys):
+    out = tmp_path / "ds"
+    assert main(["fleet", "ingest", str(SAMPLE_FILES[0]), "-o", str(out), "--jobs", "1"]) == 0
+    cap = capsys.readouterr()
+    assert cap.out.strip().splitlines()[-1] == str(out)          # the dataset's path, printed last
+    assert "1 added" in cap.err and "\r" not in cap.err          # no progress bar when not a terminal
+    assert main(["fleet", "query", str(out), "SELECT count(*) AS n FROM bundles", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == [{"n": 1}]
+    assert main(["fleet", "query", str(out), "SELECT nope FROM bundles"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("nettrace fleet: error: query failed:") and len(err.splitlines()) == 1
+    assert main(["fleet", "query", str(tmp_path / "missing"), "SELECT 1"]) == 1
+    assert "fleet ingest" in capsys.readouterr().err
+
+
+def test_missing_extra_is_one_line():
+    from nettrace.errors import NettraceError
+
+    with pytest.raises(NettraceError) as e:
+        fleet.require("no_such_module_for_nettrace")
+    assert "pip install 'nettrace[fleet]'" in str(e.value)
+
+
+def test_docs_list_every_column():
+    from tests.conftest import ROOT
+
+    doc = (ROOT / "docs" / "fleet.md").read_text(encoding="utf-8")
+    for name, schema in fleet.SCHEMAS.items():
+        section = doc.split(f"### `{name}`", 1)
+        assert len(section) == 2, f"docs/fleet.md has no section for {name}"
+        body = section[1].split("\n### ", 1)[0]
+        for field in schema:
+            assert f"| `{field.name}` |" in body, f"{name}.{field.name} undocumented"
