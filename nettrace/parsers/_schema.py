@@ -177,10 +177,10 @@ def _fitting_ints(frame: str, column: str, values, lines, warnings) -> list:
 
 def _from_arrow(a, dtype: str):
     """A pandas array of *dtype* from an Arrow array (strings are kept as they are, no copy)."""
+    if dtype == "string":  # a chunked array stays chunked: no copy of the text
+        return pd.arrays.ArrowStringArray(a.cast(pa.large_string()))
     if isinstance(a, pa.ChunkedArray):
         a = a.combine_chunks()
-    if dtype == "string":
-        return pd.arrays.ArrowStringArray(a.cast(pa.large_string()))
     if dtype in ("Int64", "boolean"):
         a = a.cast(pa.int64() if dtype == "Int64" else pa.bool_())
         mask = a.is_null().to_numpy(zero_copy_only=False)

@@ -157,7 +157,7 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
         if cut <= cuts[-1]:  # no message header in the next _CHUNK characters: the rest as one piece
             break
         cuts.append(cut)
-    return _concat(_frames((text[a:b] for a, b in zip(cuts, cuts[1:] + [len(text)])), warnings))
+    return _frame(list(_columns((text[a:b] for a, b in zip(cuts, cuts[1:] + [len(text)])), warnings)))
 
 
 def parse_lines(lines: Iterable[str], warnings: list | None = None,
@@ -170,16 +170,15 @@ def parse_lines(lines: Iterable[str], warnings: list | None = None,
         blocks: Iterable[str] = ["".join(it)]
     else:
         blocks = iter(lambda: "".join(line for _, line in zip(range(chunk_size), it)), "")
-    for df in _frames(_pieces(blocks), warnings):
-        if len(df):
-            yield df
+    for cols in _columns(_pieces(blocks), warnings):
+        yield _frame([cols])
 
 
 def parse_file(path, warnings: list | None = None, chunk_chars: int = 4 << 20) -> pd.DataFrame:
     """Parse a (large) route monitor file into one frame, reading it *chunk_chars* at a time:
     peak memory is the frame plus about one piece, never the whole text."""
     with open(path, encoding="utf-8", errors="replace") as f:
-        return _concat(_frames(_pieces(iter(lambda: f.read(chunk_chars), "")), warnings))
+        return _frame(list(_columns(_pieces(iter(lambda: f.read(chunk_chars), "")), warnings)))
 
 
 def _pieces(blocks: Iterable[str]) -> Iterator[str]:
@@ -195,15 +194,17 @@ def _pieces(blocks: Iterable[str]) -> Iterator[str]:
         yield carry
 
 
-def _frames(pieces: Iterable[str], warnings: list | None) -> Iterator[pd.DataFrame]:
-    """The frame of each piece of whole lines (only the last may end inside a message)."""
-    first = 1
+def _columns(pieces: Iterable[str], warnings: list | None) -> Iterator[dict]:
+    """The columns of each piece of whole lines (only the last may end inside a message) that
+    holds messages."""
+    first, memo = 1, {}  # memo: one flags/sockaddrs list per distinct text, shared by its rows (read-only)
     pieces = iter(pieces)
     piece = next(pieces, None)
     while piece is not None:
         following = next(pieces, None)
-        df, lines = _piece(piece, first, warnings, final=following is None)
-        yield df
+        cols, lines = _piece(piece, first, warnings, following is None, memo)
+        if cols is not None:
+            yield cols
         first += lines
         piece = following
 
@@ -219,24 +220,34 @@ def _last_header(text: str, lo: int, hi: int) -> int:
     return lo
 
 
-def _concat(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
-    parts = [f for f in frames if len(f)]
-    if not parts:
+def _frame(pieces: list[dict]) -> pd.DataFrame:
+    """One frame of the columns of all *pieces*: Arrow columns as chunked arrays (strings stay where
+    they are), the others joined; each piece's column is dropped as it is used."""
+    if not pieces:
         return SCHEMAS["route_events"].empty()
-    if len(parts) == 1:
-        return parts[0]
     cols = {}
-    for name in SCHEMAS["route_events"].names:  # column by column, freeing each part's column as it goes
-        cols[name] = pd.concat([p[name] for p in parts], ignore_index=True)
-        for p in parts:
-            del p[name]
-    return pd.DataFrame(cols)
+    for name in SCHEMAS["route_events"].names:
+        parts = [p.pop(name) for p in pieces]
+        if isinstance(parts[0], np.ndarray):
+            cols[name] = np.concatenate(parts)
+        elif parts[0].type == pa.timestamp("ns", tz="UTC"):
+            cols[name] = pa.chunked_array(parts).to_pandas()
+        elif parts[0].type in (pa.int64(), pa.bool_()):  # typed here, so that the parts go now
+            whole = pa.chunked_array(parts).combine_chunks()
+            ints = whole.type == pa.int64()
+            array = (pd.arrays.IntegerArray if ints else pd.arrays.BooleanArray)
+            cols[name] = pd.Series(array(whole.fill_null(0 if ints else False).to_numpy(zero_copy_only=False),
+                                         whole.is_null().to_numpy(zero_copy_only=False)))
+        else:
+            cols[name] = pa.chunked_array(parts) if len(parts) > 1 else parts[0]
+        del parts
+    return SCHEMAS["route_events"].frame(cols, length=len(cols["line"]))
 
 
 # ---------------------------------------------------------------- one piece of text
-def _piece(text: str, first: int, warnings: list | None, final: bool) -> tuple[pd.DataFrame, int]:
-    """The frame of the messages in *text* (whole lines; *first* is the number of its first line),
-    and the number of its lines."""
+def _piece(text: str, first: int, warnings: list | None, final: bool, memo: dict) -> tuple[dict | None, int]:
+    """The columns of the messages in *text* (whole lines; *first* is the number of its first
+    line; None without messages), and the number of its lines."""
     lines = _lines(text)
     raw = lines.view(pa.large_binary())
     # the capture prefix: 21 characters of a UTC time and a tab, checked once per distinct value
@@ -301,10 +312,10 @@ def _piece(text: str, first: int, warnings: list | None, final: bool) -> tuple[p
     odd = np.flatnonzero((kind == OTHER) | (kind == MARKER))
     _warn_lines(_body(lines, prefixed, odd), odd + first, warnings)
     if n == 0:
-        return SCHEMAS["route_events"].empty(), len(kind)
+        return None, len(kind)
     _warn_incomplete(cols, seen, msg_of, n, starts + first, warnings, final, a_at)
     cap = captured.take(pa.array(stamps.indices.to_numpy(zero_copy_only=False)[starts], mask=~prefixed[starts]))
-    return _frame(cols, addresses, cap, starts + first), len(kind)
+    return _typed_columns(cols, addresses, cap, starts + first, memo), len(kind)
 
 
 def _lines(text: str) -> pa.Array:
@@ -456,7 +467,9 @@ def _typed(name: str, values: pa.Array) -> pa.Array:
     return pc.cast(values, pa.int64()) if name in _INTS else values
 
 
-def _frame(cols: dict, addresses: dict, captured: pa.Array, lines: np.ndarray) -> pd.DataFrame:
+def _typed_columns(cols: dict, addresses: dict, captured: pa.Array, lines: np.ndarray, memo: dict) -> dict:
+    """The schema's columns of a piece's messages (Arrow arrays; lists as numpy object arrays,
+    one list per distinct text of the whole stream, kept in *memo*)."""
     n = len(lines)
     ifp = addresses.get("IFP", pa.nulls(n, _STR))
     ifps = pc.dictionary_encode(ifp)  # the interface index and name, once per distinct IFP
@@ -466,31 +479,34 @@ def _frame(cols: dict, addresses: dict, captured: pa.Array, lines: np.ndarray) -
         "captured_at": _times(captured, "%Y-%m-%dT%H:%M:%SZ"),
         "time": _times(pc.replace_substring(cols["message_time"], "  ", " "), "%a %b %d %H:%M:%S %Y"),
         "ifref": pc.is_valid(cols["ifref"]),
-        "flags": _lists(pc.if_else(pc.is_valid(cols["has_flags"]), pc.fill_null(cols["flags"], ""), cols["wrapped"])),
-        "sockaddrs": _lists(cols["roles"]),
+        "flags": _lists(pc.if_else(pc.is_valid(cols["has_flags"]), pc.fill_null(cols["flags"], ""), cols["wrapped"]),
+                        memo),
+        "sockaddrs": _lists(cols["roles"], memo),
         "index": pc.coalesce(pc.cast(index, pa.int64()).take(ifps.indices), cols["ifindex"]),
         "interface": name.take(ifps.indices),
         "line": pa.array(lines),
         **{key: cols[key] for key in ("message_time", "size", "type", "description", "length", "pid", "seq",
                                       "errno", "ifscope", "metric", "locks", "inits")},
-        **{role.lower(): v for role, v in addresses.items()},
+        **{role.lower(): addresses.get(role, pa.nulls(n, _STR)) for role in ROLES},
     }
-    return SCHEMAS["route_events"].frame(out, length=n)
+    return out
 
 
-def _times(a: pa.Array, fmt: str) -> pd.Series:
-    """UTC datetimes of *a* (each distinct string read once); NaT where it is not of *fmt*."""
+def _times(a: pa.Array, fmt: str) -> pa.Array:
+    """UTC timestamps of *a* (each distinct string read once); null where it is not of *fmt*."""
     enc = pc.dictionary_encode(a)
     t = pc.strptime(enc.dictionary, format=fmt, unit="ns", error_is_null=True).take(enc.indices)
-    return t.cast(pa.timestamp("ns", tz="UTC")).to_pandas()
+    return t.cast(pa.timestamp("ns", tz="UTC"))
 
 
-def _lists(a: pa.Array) -> np.ndarray:
-    """Lists of the comma-separated names of *a* (one list per distinct value, shared by its rows:
-    read-only); an empty list where *a* is missing."""
+def _lists(a: pa.Array, memo: dict) -> np.ndarray:
+    """Lists of the comma-separated names of *a*, one per distinct value (kept in *memo*); an empty
+    list where *a* is missing."""
     enc = pc.dictionary_encode(a)
     shared = np.empty(len(enc.dictionary) + 1, object)
     for i, v in enumerate(enc.dictionary.to_pylist()):
-        shared[i] = [x for x in v.split(",") if x]
-    shared[-1] = []
+        if v not in memo:
+            memo[v] = [x for x in v.split(",") if x]
+        shared[i] = memo[v]
+    shared[-1] = memo.setdefault(None, [])
     return shared[enc.indices.fill_null(-1).to_numpy(zero_copy_only=False)]
