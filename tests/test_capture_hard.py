@@ -16,7 +16,6 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import tarfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -74,9 +73,21 @@ def fat_stream(base: Path) -> Path:
     return scenario(base, "fat-stream", {"route_-n_monitor.out": "\n".join([line] * 1500) + "\n"})
 
 
+PACKAGES = {"original-awk": "original-awk", "bsdtar": "libarchive-tools", "zsh": "zsh", "busybox": "busybox",
+            "dash": "dash", "bash": "bash"}
+
+
+def which(program: str) -> str:
+    """The program's path (installed by tests/sysdeps.py when root); raises Skipped otherwise."""
+    return need(program, PACKAGES.get(program))
+
+
 def apple_tools() -> dict:
     """Apple-like awk (the one true awk) and bsdtar; no sha256sum (a Mac has shasum)."""
-    return {"awk": need("original-awk"), "tar": need("bsdtar", "libarchive-tools"), "sha256sum": None}
+    return {"awk": which("original-awk"), "tar": which("bsdtar"), "sha256sum": None}
+
+
+SHELL_PROGRAMS = {"bash-posix": "bash", "zsh-emulate": "zsh", "busybox": "busybox"}
 
 
 def called(key: str, n: int = 1, who: str = "root"):
@@ -114,48 +125,48 @@ class Mount:
 
 # ---- the runs ------------------------------------------------------------------------------------
 def plan(base: Path) -> dict:
-    """name -> (start_capture kwargs, optional (when, signals)); built lazily (needs the tools)."""
+    """name -> a function giving (start_capture kwargs, None or (when, signals)); a function may
+    raise Skipped (a package it needs cannot be had), which skips that run alone."""
     runs = {}
     # shells and tools: the Mac's /bin/sh (bash in POSIX mode), zsh both ways, dash, busybox sh with
     # busybox's tools; all with Apple-like awk, bsdtar, shasum and no sha256sum
-    tools = apple_tools()
-    shells = {"dash": need("dash"), "bash-posix": need("bash"), "zsh": need("zsh"), "zsh-emulate": need("zsh"),
-              "busybox": need("busybox")}
-    for shell in shells:
-        runs[f"shell-{shell}"] = (dict(shell=shell, args=[*SHORT, "--logs", "1"], tools=tools, spy=("tar",),
-                                       busybox=shells["busybox"] if shell == "busybox" else None), None)
+    for shell in ("dash", "bash-posix", "zsh", "zsh-emulate", "busybox"):
+        runs[f"shell-{shell}"] = lambda shell=shell: (dict(
+            shell=shell, args=[*SHORT, "--logs", "1"], tools=apple_tools(), spy=("tar",),
+            busybox=which("busybox") if shell == "busybox" else None), None)
     # zsh writes here-documents to $TMPPREFIX (default /tmp/zsh) whatever TMPDIR says
-    runs["heredoc-zsh"] = (dict(shell="zsh", args=SHORT, env={"TMPPREFIX": "/nonexistent/zsh"}), None)
-    # the redaction of every user and host name
-    runs["redact-users"] = (dict(scenario=two_users(base), args=[*SHORT, "--redact"], tools=tools), None)
+    runs["heredoc-zsh"] = lambda: (dict(shell="zsh", args=SHORT, env={"TMPPREFIX": "/nonexistent/zsh"}), None)
+    # the redaction of every user and host name, with the Apple-like awk
+    runs["redact-users"] = lambda: (dict(scenario=two_users(base), args=[*SHORT, "--redact"], tools=apple_tools()), None)
     # a weekend-long run in seconds: 1,100 periodic snapshots (a stepping clock, instant stubs),
     # redacted, under a 128 KB argument limit
     instant = {"netstat": "default 203.0.113.9 UGScg en0\ndefault 17.1.2.3 UGScg en0 8:0:27:aa:bb:cc\n",
                "ifconfig": "en0: flags=8863<UP> mtu 1500\n\tether 8:0:27:aa:bb:cc\n\tinet 17.1.2.3 netmask 0xffffff00\n"}
-    runs["long"] = (dict(args=["--duration", "1101", "--interval", "1", "--redact", "--probe", "1.1.1.1"],
-                         clock="step", instant=instant, stack_kb=512, timeout=240), None)
+    runs["long"] = lambda: (dict(args=["--duration", "1101", "--interval", "1", "--redact", "--probe", "1.1.1.1"],
+                                 clock="step", instant=instant, stack_kb=512, timeout=240), None)
     # interrupts, in every phase (a Ctrl-C is a SIGINT to the terminal's whole process group)
-    hang = {"lsof_-nP_-w.hang": ""}
-    runs["int-start-zsh"] = (dict(shell="zsh", scenario=scenario(base, "hang-start", hang), timeout=45),
-                             (called("lsof_-nP_-w"), [(INT, True)]))
-    runs["int-probe-zsh"] = (dict(shell="zsh", scenario=scenario(base, "hang-probe", {
+    runs["int-start-zsh"] = lambda: (dict(shell="zsh", scenario=scenario(base, "hang-start", {"lsof_-nP_-w.hang": ""}),
+                                          timeout=45), (called("lsof_-nP_-w"), [(INT, True)]))
+    runs["int-probe-zsh"] = lambda: (dict(shell="zsh", scenario=scenario(base, "hang-probe", {
         "traceroute_-n_-m_8_-w_1_-q_1_1.1.1.1.root.hang": ""}), timeout=45),
         (called("traceroute_-n_-m_8_-w_1_-q_1_1.1.1.1"), [(INT, True)]))
-    runs["hup-stream-dash"] = (dict(args=["--duration", "60"]), (after_streaming, [(HUP, True)]))
-    runs["int-end-zsh"] = (dict(shell="zsh", scenario=scenario(base, "hang-end", {"lsof_-nP_-w.2.hang": ""},
-                                                               {"lsof_-nP_-w.2.out": "lsof_-nP_-w.out"}), timeout=45),
-                           (called("lsof_-nP_-w", 2), [(INT, True)]))
-    runs["int-log-zsh"] = (dict(shell="zsh", args=[*SHORT, "--logs", "1"],
-                                scenario=scenario(base, "hang-log", {f"{LOG_KEY}.hang": ""}), timeout=45),
-                           (called(LOG_KEY), [(INT, True)]))
+    runs["hup-stream-dash"] = lambda: (dict(args=["--duration", "60"]), (after_streaming, [(HUP, True)]))
+    runs["int-end-zsh"] = lambda: (dict(shell="zsh", scenario=scenario(base, "hang-end", {"lsof_-nP_-w.2.hang": ""},
+                                                                       {"lsof_-nP_-w.2.out": "lsof_-nP_-w.out"}),
+                                        timeout=45), (called("lsof_-nP_-w", 2), [(INT, True)]))
+    runs["int-log-zsh"] = lambda: (dict(shell="zsh", args=[*SHORT, "--logs", "1"],
+                                        scenario=scenario(base, "hang-log", {f"{LOG_KEY}.hang": ""}), timeout=45),
+                                   (called(LOG_KEY), [(INT, True)]))
     for step, tool, match in (("redact", "awk", "redact.awk"), ("manifest", "cksum", None), ("tar", "tar", None)):
         args = [*SHORT, "--redact"] if step == "redact" else SHORT
-        runs[f"int-{step}-dash"] = (dict(args=args, slow={tool: (1.5, match)}),
-                                    (started(tool), [(INT, True), (INT, True)]))
+        runs[f"int-{step}-dash"] = lambda args=args, tool=tool, match=match: (
+            dict(args=args, slow={tool: (1.5, match)}), (started(tool), [(INT, True), (INT, True)]))
     return runs
 
 
-def run_one(base: Path, name: str, kwargs: dict, signals):
+def run_one(base: Path, name: str, kwargs, signals):
+    if isinstance(kwargs, str):           # the reason a package is missing
+        return {"skip": kwargs}
     kwargs = dict(kwargs)
     sc = kwargs.pop("scenario", MINIMAL)
     kwargs.setdefault("args", SHORT)
@@ -175,19 +186,29 @@ def run_one(base: Path, name: str, kwargs: dict, signals):
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     base = tmp_path_factory.mktemp("hard")
-    todo = plan(base)
+    todo = {}
+    for name, make in plan(base).items():   # a run whose shell or tools cannot be had is skipped alone
+        try:
+            kw, sig = make()
+            shell = kw.get("shell", "dash")
+            which(SHELL_PROGRAMS.get(shell, shell))
+            todo[name] = (kw, sig)
+        except pytest.skip.Exception as why:
+            todo[name] = (str(why), None)
     t0 = time.monotonic()
     with ThreadPoolExecutor(max_workers=6) as pool:
         futures = {name: pool.submit(run_one, base, name, kw, sig) for name, (kw, sig) in todo.items()}
         done = {name: f.result() for name, f in futures.items()}
     done["_seconds"] = time.monotonic() - t0
     print(f"\n{len(todo)} captures in {done['_seconds']:.1f} s: "
-          + ", ".join(f"{n} {d['seconds']:.1f}" for n, d in done.items() if n != "_seconds"))
+          + ", ".join(f"{n} {d['seconds']:.1f}" for n, d in done.items() if n != "_seconds" and "seconds" in d))
     return done
 
 
 def get(runs, name):
     run = runs[name]
+    if "skip" in run:
+        pytest.skip(run["skip"])
     assert "error" not in run, f"{name}: {run['error']}"
     return run["result"]
 
@@ -435,20 +456,24 @@ def retar(src: Path, dest: Path, edit) -> Path:
     return dest
 
 
-def verify(path: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "nettrace", "verify", str(path)], capture_output=True, text=True,
-                          cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+def verify(path: Path, capsys) -> subprocess.CompletedProcess:
+    """`nettrace verify PATH`, in this process."""
+    from nettrace.cli import main
+    capsys.readouterr()
+    rc = main(["verify", str(path)])
+    out = capsys.readouterr()
+    return subprocess.CompletedProcess(["nettrace", "verify", str(path)], rc, out.out, out.err)
 
 
-def test_verify_finds_what_a_redaction_left(runs, tmp_path):
+def test_verify_finds_what_a_redaction_left(runs, tmp_path, capsys):
     result, _, _ = bundle(runs, "redact-users")
-    clean = verify(result.bundle_path)
+    clean = verify(result.bundle_path, capsys)
     assert clean.returncode == 0, clean.stdout
 
     def leak(manifest, members):
         members["start/arp.out"] += b"? (8.8.8.8) at 3c:22:fb:11:22:33 on en0 ifscope [ethernet]\n"
         members["end/ps.out"] += b" 3001     1   503 carol            Sun Dec 28 09:31:00 2025     /Users/carol/x\n"
-    out = verify(retar(result.bundle_path, tmp_path / "leaky.tar.gz", leak))
+    out = verify(retar(result.bundle_path, tmp_path / "leaky.tar.gz", leak), capsys)
     assert out.returncode == 1
     lines = out.stdout.splitlines()
     assert any(x.startswith("start/arp.out:") and "MAC address 3c:22:fb:11:22:33 left after --redact" in x for x in lines)
@@ -460,5 +485,5 @@ def test_verify_finds_what_a_redaction_left(runs, tmp_path):
         del manifest["redaction"]
         for c in manifest["commands"]:
             del c["redacted"]
-    out = verify(retar(result.bundle_path, tmp_path / "old.tar.gz", old_style))
+    out = verify(retar(result.bundle_path, tmp_path / "old.tar.gz", old_style), capsys)
     assert out.returncode == 1 and "does not record the redaction" in out.stdout
