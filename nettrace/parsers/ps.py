@@ -155,13 +155,15 @@ _FIELD = {"pid": r"\d+", "ppid": r"\d+", "uid": r"\d+", "user": _WORD,
           # ``Thu05PM`` (this week), ``23Dec25`` (older) — adv_cmds ps/print.c, started()
           "started": r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} +\d+ \d\d:\d\d:\d\d \d{4}|(?:[A-Z][a-z]{2})?\d[^ ]*"}
 _COLUMNS = ("pid", "ppid", "uid", "user", "started", "command")
+_MAX_COLUMNS = 64  # ps(1) has fewer keywords than this
 
 
 def _row_pattern(header: list[str]) -> str | None:
     """The regex of a row under *header*: one group per column, the last takes the rest of the
-    line; None when the header has no PID or does not end in the command."""
+    line; None when the header has no PID, does not end in the command or is not a ps header
+    (more words than ps has keywords)."""
     fields = [_HEADER.get(h) for h in header]
-    if "pid" not in fields or fields[-1] != "command":
+    if "pid" not in fields or fields[-1] != "command" or len(fields) > _MAX_COLUMNS:
         return None
     groups = [f"(?P<{f}>{_FIELD[f]})" if f in _FIELD and f not in fields[:i] else f"(?:{_WORD})"
               for i, f in enumerate(fields[:-1])]
@@ -171,12 +173,7 @@ def _row_pattern(header: list[str]) -> str | None:
 def _rows(lines: pa.Array, first: int, header: list[str], warnings: list | None) -> dict[str, pa.Array]:
     """The columns of the rows in *lines* (line *first* + 1 onwards) under *header*."""
     pattern = _row_pattern(header)
-    try:
-        cells = pc.extract_regex(lines, pattern) if pattern else None
-    except pa.ArrowInvalid:  # a "header" of thousands of words: no pattern fits under it
-        cells = pattern = None
-    if cells is None:
-        cells = pa.nulls(len(lines), pa.struct([]))
+    cells = pc.extract_regex(lines, pattern) if pattern else pa.nulls(len(lines), pa.struct([]))
     ok = cells.is_valid().to_numpy(zero_copy_only=False)
     blank = pc.equal(pc.utf8_trim_whitespace(lines), "").to_numpy(zero_copy_only=False)
     for i in np.flatnonzero(~ok & ~blank).tolist():
