@@ -20,6 +20,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from nettrace.i18n import t
 from nettrace.report import doc
 from nettrace.report.render import collect_blocks, render_report
 from tests.conftest import SAMPLES, SCENARIOS
@@ -277,3 +278,65 @@ def test_zh_figures_from_a_fresh_font_cache_have_no_missing_glyphs(tmp_path):
     if r.returncode == 77:
         pytest.skip("no CJK font installed (fonts-noto-cjk) and not root to install it")
     assert r.returncode == 0 and "ok 3" in r.stdout, r.stderr[-1500:]
+
+
+def _analyze_json(name: str, lang: str = "en") -> dict:
+    import contextlib
+    import io
+    import json
+
+    from nettrace.cli import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["analyze", str(SAMPLES / f"{name}.tar.gz"), "--format", "json", "--lang", lang]) in (0, 1)
+    return json.loads(out.getvalue())
+
+
+def test_no_report_contradicts_analyze_json():
+    """Title subject, TL;DR culprit and fix commands of every sample's report (both languages)
+    are those of ``nettrace analyze --format json``: the main finding is the first critical or
+    warning one with a culprit; the fix lists every remedy once, read-only first; the TL;DR names
+    every system-changing command, in the fix's order."""
+    if not sample_names():
+        pytest.skip("no samples (run `make samples`)")
+    for (name, lang), r in rendered().items():
+        data = _analyze_json(name, lang)
+        problems = [f for f in data["findings"] if f["severity"] in ("critical", "warning")]
+        main = next((f for f in problems if f["culprit"]), problems[0] if problems else None)
+        blocks = _blocks(r)
+        title = doc.plain(next(b for b in blocks if b["type"] == "h" and b["level"] == 1)["spans"])
+        tldr = doc.plain(next(b for b in blocks if b["type"] == "quote")["spans"])
+        fix_at = [b.get("id") for b in blocks].index(doc.slug(t("report.fix.h", lang)))
+        codes = [b for b in blocks[fix_at:] if b["type"] == "code"]
+        want: list = []
+        for f in problems:
+            want += [x for x in f["remedy"] if x["command"] and x["command"] not in [w["command"] for w in want]]
+        want.sort(key=lambda x: x["changes_system"])
+        if main is None:
+            assert codes == [] and "the culprit is" not in tldr and "元凶是" not in tldr, (name, lang)
+            continue
+        if main["culprit"]:
+            c = main["culprit"]
+            assert c["product"] in title, (name, lang, title)
+            assert all(str(v) in tldr for v in (c["product"], c["name"], c["pid"]) if v), (name, lang, tldr)
+        assert main["title"].split(" (")[0].replace("`", "")[:20] in title + tldr, (name, lang, title)
+        assert [b["text"] for b in codes] == [x["command"] for x in want if x["command"] in [b["text"] for b in codes]]
+        commands = {b["text"] for b in codes}
+        changing = [x["command"] for x in want if x["changes_system"] and x["command"] in commands]
+        at = [tldr.index(cmd) for cmd in changing]
+        assert at == sorted(at) and len(at) == len(changing), (name, lang, tldr, changing)
+
+
+def test_prose_has_no_raw_codes_or_markdown():
+    """No literal backticks, unfilled fields, "1 times", doubled read-only marks or raw NDJSON."""
+    if not sample_names():
+        pytest.skip("no samples (run `make samples`)")
+    for (name, lang), r in rendered().items():
+        html = r["html"].read_text(encoding="utf-8")
+        body = html[html.index("<main"):]
+        prose = re.sub(r"<(pre|code)[^>]*>.*?</\1>", "", body, flags=re.S)
+        assert "`" not in prose, (name, lang, prose[prose.index("`") - 80:prose.index("`") + 40])
+        assert not re.search(r"\(-\)|\{[a-z_]+\}|\b1 times\b", prose), (name, lang)
+        assert prose.count("(read-only)") == 0 and "（只读）" not in prose, (name, lang)
+        assert '{"traceID"' not in body, (name, lang)          # log lines as time, process, message

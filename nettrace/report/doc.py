@@ -15,7 +15,7 @@ Blocks (``{"type": ...}``):
 ``quote``    ``spans`` (the TL;DR)
 ``list``     ``items`` (a list of span lists), ``ordered``
 ``table``    ``header`` (span lists), ``rows`` (lists of span lists)
-``evidence`` ``command``, ``file``, ``line``, ``time``, ``text`` — a quoted output with its source
+``evidence`` ``command``, ``file``, ``line``, ``time``, ``text``, ``note`` — a quoted output with its source
 ``code``     ``text``, ``lang``, ``caption`` (spans or empty)
 ``figure``   ``name``, ``png`` (base64), ``alt``, ``caption`` (spans)
 ``meta``     ``front_matter`` (dict) — not rendered; read by the Markdown writer
@@ -129,6 +129,8 @@ def _caption_html(b: dict) -> str:
         bits.append(f'<span class="src">{_e(where)}</span>')
     if b.get("time"):
         bits.append(f'<span class="time">{_e(b["time"])}</span>')
+    if b.get("note"):
+        bits.append(f'<span class="note">{_e(b["note"])}</span>')
     return " · ".join(bits)
 
 
@@ -216,6 +218,8 @@ def block_md(b: dict, figure_path=None) -> str:
             cap.append(md_code(b["file"] + (f":{b['line']}" if b.get("line") else "")))
         if b.get("time"):
             cap.append(md_escape(b["time"]))
+        if b.get("note"):
+            cap.append(md_escape(b["note"]))
         return (" · ".join(cap) + "\n\n" if cap else "") + _fence(b["text"], "shell")
     if kind == "code":
         cap = spans_md(b["caption"]) + "\n\n" if b.get("caption") else ""

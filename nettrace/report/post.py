@@ -38,7 +38,7 @@ def slug(text: str) -> str:
 def post_slug(findings: list, host: str, lang: str = "en") -> str:
     """The post's slug, the same in every language but for a ``-zh`` suffix: the main finding's
     product and id, or ``healthy-capture-<host>`` when nothing is wrong."""
-    from nettrace.report.story import main_finding
+    from nettrace.report.context import main_finding
 
     main = main_finding(findings)
     if main is None:

@@ -188,7 +188,7 @@ def render_report(bundle_path, out_dir, lang: str = "en", formats: Iterable[str]
     bundle_path = Path(bundle.path).resolve()
     stem = "postmortem" if lang == "en" else f"postmortem.{lang}"
     if post:
-        from nettrace.report.story import Story
+        from nettrace.report.context import Story
 
         slug = posts.post_slug(nettrace.findings_of(bundle), str(bundle.manifest.get("host") or ""), lang)
         date = Story(bundle=bundle, lang=lang).when(bundle.manifest.get("ended_at") or
