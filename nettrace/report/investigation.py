@@ -54,7 +54,8 @@ def routing_table(s: Story) -> Section:
         blocks.append(p(s.f("routes.end_bad" if bad else "routes.end", route=_route(s, end))))
         lines = {end.line} | {e.line for f in s.problems for e in f.evidence if e.file == end.file and e.line}
         rows = s.bundle.latest("routes")
-        lines |= set(rows[(rows["destination"] == end.destination) & (rows["file"] == end.file)]["line"].dropna())
+        same = (rows["destination"] == end.destination) & (rows["family"] == end.family) & (rows["file"] == end.file)
+        lines |= set(rows[same]["line"].dropna())
         raw = s.raw_lines(end.file)
         q = s.quote(end.file, sorted(lines), header=_header_line(raw, min(lines)))
         if q:
@@ -217,8 +218,14 @@ def process_product(s: Story) -> Section:
         return Section(blocks)
     ps = s.bundle.latest("processes")
     rows = ps[ps["pid"].astype(str).isin(pids)]
-    key = "process.p" if len(pids) > 1 else ("process.p_one" if procs else "process.culprit")
+    logs = _cited(s, lambda e: e.file.endswith(".ndjson") and bool(e.line))
+    key = ("process.p" if len(pids) > 1 else "process.p_one") if procs else (
+        "process.culprit" if len(rows) else "process.culprit_log" if logs else "process.culprit_gone")
     blocks.append(p(s.f(key, pids=s.c(" → ".join(pids)), culprit=s.c(s.culprit))))
+    if not len(rows) and logs:  # seen only in the unified log: quote what it said
+        q = s.quote(logs[0].file, [e.line for e in logs[:6] if e.file == logs[0].file])
+        if q:
+            blocks.append(q)
     if len(rows):
         file = s_(rows["file"].iloc[0])
         q = s.quote(file, [int(n) for n in rows[rows["file"] == file]["line"].dropna()], header=1)
