@@ -161,7 +161,11 @@ def interface_owner(s: Story) -> Section:
     ifaces = s.chain_nodes("interface")
     if not ifaces:
         cited = list(dict.fromkeys(e.file + f":{e.line}" for e in _cited(s, lambda e: "ifconfig" in e.file)))
-        names = [ref.split(":", 1)[1] for ref in s.main.facts or [] if ref.startswith("interface:")]
+        # made by software, not macOS's own hardware or tunnels: those have no owner to look for
+        names = [ref.split(":", 1)[1] for ref in s.main.facts or []
+                 if ref.startswith("interface:") and not s.facts.is_apple(ref.split(":", 1)[1])]
+        cited = [c for c in cited if any(f"{n}:" in s.raw_lines(c.rsplit(":", 1)[0])[int(c.rsplit(":", 1)[1]) - 1]
+                                         for n in names)]
         if names:
             held = [n for n in names if s.facts.owner(n) is not None]
             key = "interface.cited_held" if held else "interface.cited_nobody"
