@@ -45,7 +45,10 @@ def test_child_rss_measures_the_child_alone():
         bench._grown(base, base, "nothing")
 
 
-def test_paired_alternates_the_baseline_and_the_parser_and_returns_each_best():
+def test_paired_alternates_the_baseline_and_the_parser_and_returns_each_best(monkeypatch):
+    # paired() collects garbage before every call; over pytest's whole heap that is ~50 ms a call
+    # (400 calls: minutes in the full suite), and it is not what this test is about.
+    monkeypatch.setattr(bench.gc, "collect", lambda *a: 0)
     log: list = []
     times: list = []
     lo_b, lo_f = bench.paired(lambda: log.append("b"), lambda: log.append("f"), 3, times, budget=0)
