@@ -16,7 +16,7 @@ import sys
 
 from nettrace.cli import common
 
-HELP = "many bundles: ingest them into a Parquet dataset, query it with SQL (DuckDB)"
+HELP = "many bundles: ingest them into a Parquet dataset, query it with SQL (DuckDB), report on it"
 
 
 def add_arguments(p) -> None:
@@ -38,6 +38,14 @@ def add_arguments(p) -> None:
     q.add_argument("sql", metavar="SQL", help='e.g. "SELECT product, count(*) FROM findings GROUP BY 1"')
     common.add_format(q, ("text", "csv", "json"))
     common.add_output(q)
+    r = sub.add_parser("report", help="render an offline HTML overview of a fleet dataset",
+                       description="Render the fleet overview notebook (notebooks/fleet.ipynb) into OUT/fleet.html "
+                                   "(fleet.zh.html with --lang zh) and the executed notebook beside it.")
+    r.add_argument("dataset", metavar="FLEET_DIR")
+    r.add_argument("-o", "--output", metavar="OUT", required=True, help="the folder the page is written to")
+    r.add_argument("--lang", choices=("en", "zh"), default="en")
+    r.add_argument("--postmortems", metavar="DIR", default=None,
+                   help="postmortems rendered as DIR/<bundle file stem>/postmortem.html: critical Macs link to them")
 
 
 def _progress():
@@ -98,4 +106,9 @@ def run(args) -> int:
     from nettrace import fleet
 
     fleet.require("duckdb")
+    if args.fleet_command == "report":
+        from nettrace.fleet.overview import render_fleet_report
+
+        print(render_fleet_report(args.dataset, args.output, lang=args.lang, postmortems=args.postmortems))
+        return 0
     return _ingest(args) if args.fleet_command == "ingest" else _query(args)

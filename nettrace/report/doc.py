@@ -35,7 +35,7 @@ from typing import Any, Iterable
 
 from nettrace.markup import md_code, md_escape
 
-__all__ = ["fmt", "text", "code", "strong", "to_html", "to_markdown", "md_escape", "md_code",
+__all__ = ["fmt", "text", "code", "strong", "link", "to_html", "to_markdown", "md_escape", "md_code",
            "slug", "plain"]
 
 Span = list  # [kind, value]
@@ -51,6 +51,11 @@ def code(s: Any) -> Span:
 
 def strong(s: Any) -> Span:
     return ["strong", "" if s is None else str(s)]
+
+
+def link(s: Any, href: str) -> Span:
+    """A link to a local file the report wrote or found (*href* relative; text and href escaped)."""
+    return ["link", "" if s is None else str(s), str(href)]
 
 
 def fmt(template: str, **params: Any) -> list[Span]:
@@ -110,8 +115,10 @@ def _e(s: str) -> str:
 
 def spans_html(spans: Iterable[Span]) -> str:
     parts = []
-    for kind, value in spans:
-        if kind == "code":
+    for kind, value, *rest in spans:
+        if kind == "link":
+            parts.append(f'<a href="{_e(rest[0])}">{_e(value)}</a>')
+        elif kind == "code":
             parts.append(f"<code>{_e(value)}</code>")
         elif kind == "strong":
             parts.append(f"<strong>{_e(value)}</strong>")
@@ -178,7 +185,7 @@ def to_html(blocks: Iterable[dict]) -> str:
 
 def spans_md(spans: Iterable[Span], in_table: bool = False) -> str:
     parts = []
-    for kind, value in spans:
+    for kind, value, *_ in spans:
         if kind == "code":
             parts.append(md_code(value, in_table) if str(value) != "" else "")
         elif kind == "strong":
