@@ -357,15 +357,66 @@ def bench_cli(table: Table, quick: bool) -> None:
     table.add("cli: `nettrace analyze` sample 000 (median of 5)", med["analyze"], None, None, note=note)
 
 
+def bench_fleet(table: Table, quick: bool) -> None:
+    """Issue 20: ``nettrace fleet ingest`` of 200 distinct bundles (the samples re-gzipped with their
+    own mtime, so each has its own sha256) with ``--jobs 2`` against ``--jobs 1`` (fresh processes,
+    wall time: >= 1.7x the throughput), the peak RSS of one process doing a worker's job (<= 300 MB),
+    and a DuckDB count of findings by product over 10,000 bundles' files made by repeating the
+    samples' rows under fresh bundle ids (< 1 s, connect included)."""
+    import gzip
+    import shutil
+    import tempfile
+
+    import pyarrow.parquet as pq
+
+    from nettrace import fleet
+
+    n = 40 if quick else 200
+    samples = sorted((ROOT / "data" / "samples").glob("*.tar.gz"))
+    work = Path(tempfile.mkdtemp(prefix="bench-fleet-", dir=BUILD))
+    try:
+        src = work / "bundles"
+        src.mkdir()
+        raw = [gzip.decompress(p.read_bytes()) for p in samples]
+        for i in range(n):
+            (src / f"b{i:04d}-{samples[i % len(samples)].name}").write_bytes(gzip.compress(raw[i % len(raw)], mtime=1000 + i))
+        binp = Path(sys.executable).parent
+        secs = {}
+        for jobs in (1, 2):
+            t = time.perf_counter()
+            subprocess.run([str(binp / "nettrace"), "fleet", "ingest", str(src), "-o", str(work / f"f{jobs}"),
+                            "--jobs", str(jobs)], capture_output=True, check=True)
+            secs[jobs] = time.perf_counter() - t
+        table.add(f"fleet: ingest {n} bundles, --jobs 2 speed-up over --jobs 1", secs[1] / secs[2], None, 1.7,
+                  op=">=", unit="x", note=f"--jobs 1 {secs[1]:.1f} s, --jobs 2 {secs[2]:.1f} s (wall)")
+        rss = child_rss(f"from nettrace import fleet; fleet.ingest([{str(src)!r}], {str(work / 'rss')!r}, jobs=1)\n")
+        table.add(f"fleet: peak RSS of one worker over {n} bundles", rss / 2**20, None, 300, unit="MB")
+        big = work / "f10k"
+        (big / "findings").mkdir(parents=True)
+        one = [pq.read_table(f) for f in sorted((work / "f1" / "findings").glob("*.parquet"))]
+        one = [x for x in one if x.num_rows]
+        for i in range(10_000):
+            tbl = one[i % len(one)]
+            tbl = tbl.set_column(0, "bundle_id", [[f"{i:064x}"] * tbl.num_rows])
+            pq.write_table(tbl, big / "findings" / f"{i:064x}.parquet")
+        def q():
+            fleet.query(str(big), "SELECT product, count(*) FROM findings GROUP BY 1")
+        q()
+        table.add("fleet: DuckDB findings by product, 10,000 bundles", best(q, 3 if quick else 5, clock=time.perf_counter),
+                  None, 1.0, note="one Parquet file per bundle, as ingest writes them; wall time")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="100 000 route-monitor messages, fewer repeats")
-    ap.add_argument("--only", default="", help="comma list of sections: parsers,memory,load,report,cli")
+    ap.add_argument("--only", default="", help="comma list of sections: parsers,memory,load,report,cli,fleet")
     ap.add_argument("--parsers", default="", help="comma list of parser modules to bench (default: all), "
                                                   "e.g. lsof,netstat_routes")
     ap.add_argument("--out", default=str(BUILD / "bench.json"))
     args = ap.parse_args(argv)
-    sections = set(filter(None, args.only.split(","))) or {"parsers", "memory", "load", "report", "cli"}
+    sections = set(filter(None, args.only.split(","))) or {"parsers", "memory", "load", "report", "cli", "fleet"}
     data = BUILD / ("bench-data-quick" if args.quick else "bench-data")
     t0 = time.perf_counter()
     expected = generate(data, args.quick)
@@ -384,6 +435,8 @@ def main(argv=None) -> int:
         bench_report(table, args.quick)
     if "cli" in sections:
         bench_cli(table, args.quick)
+    if "fleet" in sections:
+        bench_fleet(table, args.quick)
     elapsed = time.perf_counter() - t0
     missed = [r["name"] for r in table.rows if r["pass"] is False]
     out = Path(args.out)
