@@ -36,8 +36,9 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
-__all__ = ["Column", "Schema", "DTYPES", "Warnings", "warn"]
+__all__ = ["Column", "Schema", "DTYPES", "Warnings", "warn", "arrow_lines"]
 
 DTYPES = ("string", "Int64", "float64", "boolean", "datetime", "object")
 
@@ -236,3 +237,16 @@ def _cast(values, dtype: str) -> pd.Series:
 def _dtype_ok(got, want: str) -> bool:
     got = str(got)
     return got.startswith("datetime64") and "UTC" in got if want == "datetime" else got == want
+
+
+def arrow_lines(text: str) -> pa.Array:
+    """The lines of *text* as one Arrow large-string array (CRLF and CR line ends too; a lone
+    surrogate becomes U+FFFD): the input of the parsers that read all lines of a kind at once."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    try:
+        whole = pa.array([text], pa.large_string())
+    except UnicodeEncodeError:  # lone surrogates
+        whole = pa.array([text.encode("utf-8", "replace").decode("utf-8")], pa.large_string())
+    lines = pc.split_pattern(whole, "\n").flatten()
+    return lines.slice(0, len(lines) - 1) if text.endswith("\n") else lines

@@ -55,7 +55,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ._schema import Column, Schema, warn
+from ._schema import Column, Schema, arrow_lines, warn
 
 __all__ = ["SCHEMAS", "JC_NOTES", "FLAG_NAMES", "parse", "normalize_destination", "gateway_kind"]
 
@@ -126,7 +126,7 @@ _BY_DOTS = pa.array(["8", "16", "24", "32"], _STR)
 
 def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     """Parse ``netstat -r`` output into the ``routes`` frame."""
-    lines = _lines(text)
+    lines = arrow_lines(text)
     if "Z\t" in text:  # the capture prefix
         lines = pc.replace_substring_regex(lines, _PREFIX, "", max_replacements=1)
     structure = np.flatnonzero(pc.match_substring_regex(lines, _STRUCTURE).to_numpy(zero_copy_only=False))
@@ -140,17 +140,6 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     cols, ok = _fields(pc.ascii_trim_whitespace(lines.take(at)), at, warnings)
     return _rows(cols, at[ok], {key: v[ok] for key, v in row.items()}, warnings)
 
-
-def _lines(text: str) -> pa.Array:
-    """The lines of *text* as one Arrow array (CRLF and CR line ends too)."""
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    try:
-        whole = pa.array([text], _STR)
-    except UnicodeEncodeError:  # lone surrogates
-        whole = pa.array([text.encode("utf-8", "replace").decode("utf-8")], _STR)
-    lines = pc.split_pattern(whole, "\n").flatten()
-    return lines.slice(0, len(lines) - 1) if text.endswith("\n") else lines
 
 
 def _fields(lines: pa.Array, at: np.ndarray, warnings) -> tuple[dict, np.ndarray]:

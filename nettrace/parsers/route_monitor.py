@@ -67,7 +67,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ._schema import Column, Schema, warn
+from ._schema import Column, Schema, arrow_lines, warn
 
 __all__ = ["SCHEMAS", "JC_NOTES", "ROLES", "parse", "parse_lines", "parse_file"]
 
@@ -248,7 +248,7 @@ def _frame(pieces: list[dict]) -> pd.DataFrame:
 def _piece(text: str, first: int, warnings: list | None, final: bool, memo: dict) -> tuple[dict | None, int]:
     """The columns of the messages in *text* (whole lines; *first* is the number of its first
     line; None without messages), and the number of its lines."""
-    lines = _lines(text)
+    lines = arrow_lines(text)
     raw = lines.view(pa.large_binary())
     # the capture prefix: 21 characters of a UTC time and a tab, checked once per distinct value
     stamps = pc.dictionary_encode(pc.binary_slice(raw, 0, 21))
@@ -317,17 +317,6 @@ def _piece(text: str, first: int, warnings: list | None, final: bool, memo: dict
     cap = captured.take(pa.array(stamps.indices.to_numpy(zero_copy_only=False)[starts], mask=~prefixed[starts]))
     return _typed_columns(cols, addresses, cap, starts + first, memo), len(kind)
 
-
-def _lines(text: str) -> pa.Array:
-    """The lines of *text* as one Arrow array (universal newlines)."""
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    try:
-        whole = pa.array([text], _STR)
-    except UnicodeEncodeError:  # lone surrogates
-        whole = pa.array([text.encode("utf-8", "replace").decode("utf-8")], _STR)
-    lines = pc.split_pattern(whole, "\n").flatten()
-    return lines.slice(0, len(lines) - 1) if text.endswith("\n") else lines
 
 
 def _body(lines: pa.Array, prefixed: np.ndarray, at: np.ndarray) -> pa.Array:
