@@ -32,7 +32,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 demo: $(STAMP)
-	$(BIN)/nettrace report $(SAMPLE) -o build/demo
+	$(BIN)/nettrace report $(SAMPLE) -o build/demo --force
 
 samples: $(STAMP)
 	$(BIN)/python -m tests.fakemac.make_samples $(CASES)
