@@ -12,10 +12,11 @@ Examples
 from __future__ import annotations
 
 import json
+from datetime import timedelta, timezone
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["t", "messages", "LANGS"]
+__all__ = ["t", "messages", "LANGS", "parse_offset", "local_time"]
 
 LANGS = ("en", "zh")
 
@@ -42,3 +43,31 @@ def t(key: str, lang: str = "en", /, **params) -> str:
     """The template *key* in *lang*, formatted with *params* (a missing key raises KeyError)."""
     template = messages(lang)[key]
     return template.format_map(_SafeDict(params)) if params else template
+
+
+def parse_offset(tz: str | None) -> timezone:
+    """``+0800`` → a fixed UTC offset (UTC when absent or unreadable)."""
+    try:
+        sign = -1 if tz[0] == "-" else 1
+        h, m = int(tz[1:3]), int(tz[3:5])
+        return timezone(sign * timedelta(hours=h, minutes=m))
+    except (TypeError, ValueError, IndexError):
+        return timezone.utc
+
+
+def local_time(ts, tz: str | None) -> str:
+    """A UTC time in the capture's offset, as every human-facing output shows it.
+
+    >>> local_time("2025-12-28T02:15:27Z", "+0800")
+    '2025-12-28 10:15:27 +0800'
+    >>> local_time("2025-12-28T02:15:27Z", None)
+    '2025-12-28 02:15:27 UTC'
+    """
+    import pandas as pd
+
+    if ts is None or ts == "" or (not isinstance(ts, str) and pd.isna(ts)):
+        return ""
+    stamp = pd.Timestamp(ts)
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
+    return stamp.tz_convert(parse_offset(tz)).strftime("%Y-%m-%d %H:%M:%S ") + (tz or "UTC")
+

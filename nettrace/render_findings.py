@@ -37,6 +37,15 @@ def as_json(bundle, findings, lang: str = "en") -> dict:
             "skipped": [s.to_dict() for s in _skipped(bundle)], "facts": facts_of(bundle).to_dict()}
 
 
+def _quoted(evidence) -> str:
+    """The evidence line as a reader sees it: a unified-log record as time, process and message."""
+    if evidence.file and evidence.file.endswith(".ndjson"):
+        from nettrace.parsers.log_show import brief
+
+        return brief(evidence.text)
+    return evidence.text
+
+
 def _tag(remedy, lang: str) -> str:
     return t("changes_system.yes" if remedy.changes_system else "changes_system.no", lang)
 
@@ -56,6 +65,9 @@ def _skipped_line(bundle, lang: str) -> str | None:
 
 def as_text(bundle, findings, lang: str = "en") -> str:
     """Findings for a terminal, grouped by severity, culprit and evidence under each."""
+    from nettrace.i18n import local_time
+
+    tz = bundle.manifest.get("timezone")
     lines = [f"{bundle.name}: {len(findings)} finding(s)"]
     if not findings:
         lines.append("  " + t("analyze.none", lang))
@@ -74,8 +86,8 @@ def as_text(bundle, findings, lang: str = "en") -> str:
             if f.reason(lang):
                 lines.append(f"  {f.reason(lang)}")
             for e in f.evidence:
-                when = f" [{e.timestamp}]" if e.timestamp else ""
-                lines.append(f"    {e.file}:{e.line if e.line is not None else '-'}{when}  {e.text}")
+                when = f" [{local_time(e.timestamp, tz)}]" if e.timestamp else ""
+                lines.append(f"    {e.file}:{e.line if e.line is not None else '-'}{when}  {_quoted(e)}")
             for r in f.remedy:
                 lead = f"$ {r.command}   " if r.command else "→ "
                 safe = f" {r.safe_text(lang)}" if r.safe_because else ""
@@ -107,7 +119,7 @@ def as_markdown(bundle, findings, lang: str = "en") -> str:
             out.append(f"*{md_escape(f.reason(lang))}*")
             out.append("")
         for e in f.evidence:
-            out.append(f"- {md_code(f'{e.file}:{e.line}')} {md_code(e.text)}")
+            out.append(f"- {md_code(f'{e.file}:{e.line}')} {md_code(_quoted(e))}")
         for r in f.remedy:
             lead = f"{md_code(r.command)} " if r.command else ""
             safe = f" {md_escape(r.safe_text(lang))}" if r.safe_because else ""

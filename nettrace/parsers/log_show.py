@@ -31,7 +31,7 @@ import pandas as pd
 
 from ._schema import Column, Schema, warn
 
-__all__ = ["SCHEMAS", "JC_NOTES", "parse"]
+__all__ = ["SCHEMAS", "JC_NOTES", "parse", "brief"]
 
 SCHEMAS = {
     "logs": Schema("logs", [
@@ -72,6 +72,26 @@ def _text(value) -> str | None:
 def _basename(value) -> str | None:
     path = _text(value)
     return path.rstrip("/").rsplit("/", 1)[-1] or None if path else None
+
+
+def brief(line: str) -> str:
+    """One ndjson record as ``timestamp  process[pid]  message`` for quoting as evidence (the raw
+    record is ~1 KB of trace ids and UUIDs); a line that is not a JSON object comes back as is.
+
+    >>> brief('{"timestamp":"2025-07-19 13:40:40.046554+0800","processImagePath":"/opt/homebrew/sbin/openconnect",'
+    ...       '"processID":44718,"eventMessage":"Failed to send DPD request. Need to disconnect","traceID":1}')
+    '2025-07-19 13:40:40.046554+0800  openconnect[44718]  Failed to send DPD request. Need to disconnect'
+    """
+    try:
+        rec = json.loads(line)
+    except ValueError:
+        return line
+    if not isinstance(rec, dict):
+        return line
+    pid = rec.get("processID")
+    pid = f"[{pid}]" if isinstance(pid, int) and not isinstance(pid, bool) else ""
+    message = rec.get("eventMessage") if isinstance(rec.get("eventMessage"), str) else ""
+    return f"{_text(rec.get('timestamp')) or '?'}  {_basename(rec.get('processImagePath')) or '?'}{pid}  {message}"
 
 
 def parse(text: str, warnings: list | None = None) -> pd.DataFrame:

@@ -139,13 +139,9 @@ class Story:
 
     def when(self, ts: Any) -> str:
         """A UTC time as the Mac's local time, e.g. ``2025-12-28 10:15:27 +0800``."""
-        if na(ts) or ts == "":
-            return ""
-        from nettrace.report.figures import parse_offset
+        from nettrace.i18n import local_time
 
-        stamp = pd.Timestamp(ts)
-        stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
-        return stamp.tz_convert(parse_offset(self.tz)).strftime("%Y-%m-%d %H:%M:%S ") + (self.tz or "UTC")
+        return "" if na(ts) or ts == "" else local_time(ts, self.tz)
 
     # -- the graph ---------------------------------------------------------------------------
     def node(self, node: str) -> dict:

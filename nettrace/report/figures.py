@@ -18,7 +18,6 @@ from __future__ import annotations
 import base64
 import io
 import textwrap
-from datetime import timedelta, timezone
 from functools import lru_cache
 
 import matplotlib
@@ -27,7 +26,7 @@ from matplotlib.patches import FancyBboxPatch
 import matplotlib.dates as mdates
 import pandas as pd
 
-from nettrace.i18n import t
+from nettrace.i18n import t, parse_offset
 
 __all__ = ["connectivity_figure", "routes_diff_figure", "draw_chain", "png_base64", "Chart",
            "KIND_COLORS", "parse_offset", "font_for", "missing_font"]
@@ -142,16 +141,6 @@ class Chart(Figure):
 
     def _repr_png_(self) -> bytes:
         return self.png()
-
-
-def parse_offset(tz: str | None) -> timezone:
-    """``+0800`` → a fixed UTC offset (UTC when absent or unreadable)."""
-    try:
-        sign = -1 if tz[0] == "-" else 1
-        h, m = int(tz[1:3]), int(tz[3:5])
-        return timezone(sign * timedelta(hours=h, minutes=m))
-    except (TypeError, ValueError, IndexError):
-        return timezone.utc
 
 
 def png_base64(fig: Figure, dpi: int = 110) -> str:
