@@ -22,7 +22,7 @@ Examples
 from __future__ import annotations
 
 from nettrace.findings import SEVERITIES
-from nettrace.i18n import t
+from nettrace.i18n import local_time, t
 from nettrace.markup import md_code, md_escape
 
 __all__ = ["as_json", "as_text", "as_markdown"]
@@ -37,12 +37,13 @@ def as_json(bundle, findings, lang: str = "en") -> dict:
             "skipped": [s.to_dict() for s in _skipped(bundle)], "facts": facts_of(bundle).to_dict()}
 
 
-def _quoted(evidence) -> str:
-    """The evidence line as a reader sees it: a unified-log record as time, process and message."""
+def _quoted(evidence, tz: str | None = None) -> str:
+    """The evidence line as a reader sees it: a unified-log record as time (in the capture's offset),
+    process and message."""
     if evidence.file and evidence.file.endswith(".ndjson"):
         from nettrace.parsers.log_show import brief
 
-        return brief(evidence.text)
+        return brief(evidence.text, lambda ts: local_time(ts, tz))
     return evidence.text
 
 
@@ -65,8 +66,6 @@ def _skipped_line(bundle, lang: str) -> str | None:
 
 def as_text(bundle, findings, lang: str = "en") -> str:
     """Findings for a terminal, grouped by severity, culprit and evidence under each."""
-    from nettrace.i18n import local_time
-
     tz = bundle.manifest.get("timezone")
     lines = [f"{bundle.name}: {len(findings)} finding(s)"]
     if not findings:
@@ -87,7 +86,7 @@ def as_text(bundle, findings, lang: str = "en") -> str:
                 lines.append(f"  {f.reason(lang)}")
             for e in f.evidence:
                 when = f" [{local_time(e.timestamp, tz)}]" if e.timestamp else ""
-                lines.append(f"    {e.file}:{e.line if e.line is not None else '-'}{when}  {_quoted(e)}")
+                lines.append(f"    {e.file}:{e.line if e.line is not None else '-'}{when}  {_quoted(e, tz)}")
             for r in f.remedy:
                 lead = f"$ {r.command}   " if r.command else "→ "
                 safe = f" {r.safe_text(lang)}" if r.safe_because else ""
@@ -119,7 +118,7 @@ def as_markdown(bundle, findings, lang: str = "en") -> str:
             out.append(f"*{md_escape(f.reason(lang))}*")
             out.append("")
         for e in f.evidence:
-            out.append(f"- {md_code(f'{e.file}:{e.line}')} {md_code(_quoted(e))}")
+            out.append(f"- {md_code(f'{e.file}:{e.line}')} {md_code(_quoted(e, bundle.manifest.get('timezone')))}")
         for r in f.remedy:
             lead = f"{md_code(r.command)} " if r.command else ""
             safe = f" {md_escape(r.safe_text(lang))}" if r.safe_because else ""

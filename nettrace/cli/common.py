@@ -12,7 +12,7 @@ from pathlib import Path
 from nettrace.errors import BundleError, NettraceError
 from nettrace.i18n import LANGS
 
-__all__ = ["add_bundle", "add_format", "add_lang", "add_output", "open_bundle", "output", "LANGS"]
+__all__ = ["add_bundle", "add_format", "add_lang", "add_output", "open_bundle", "output", "write_table", "LANGS"]
 
 
 def add_bundle(p, dest: str = "bundle", help: str = "a nettrace-*.tar.gz bundle or its unpacked folder") -> None:
@@ -64,3 +64,16 @@ def output(path: str | None):
     with fh:
         yield fh
     print(str(target))
+
+
+def write_table(fh, df, fmt: str, text) -> None:
+    """A frame as ``--format csv`` (with a header), ``json`` (records, ISO times, one line) or
+    text, which *text(df)* renders the way the calling command wants."""
+    if fmt == "csv":
+        df.to_csv(fh, index=False)
+    elif fmt == "json":
+        fh.write(df.to_json(orient="records", date_format="iso", force_ascii=False))
+        fh.write("\n")
+    else:
+        fh.write(text(df))
+

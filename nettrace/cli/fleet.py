@@ -91,14 +91,8 @@ def _query(args) -> int:
     except duckdb.Error as exc:
         raise common.NettraceError(f"query failed: {str(exc).splitlines()[0]}") from None
     with common.output(args.output) as fh:
-        if args.format == "csv":
-            df.to_csv(fh, index=False)
-        elif args.format == "json":
-            fh.write(df.to_json(orient="records", date_format="iso", force_ascii=False))
-            fh.write("\n")
-        else:
-            fh.write(df.to_string(index=False) if len(df) else "(no rows)")
-            fh.write("\n")
+        common.write_table(fh, df, args.format,
+                           lambda d: (d.to_string(index=False) if len(d) else "(no rows)") + "\n")
     return 0
 
 

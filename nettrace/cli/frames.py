@@ -36,13 +36,10 @@ def run(args) -> int:
                                 "to list them") from None
         if args.snapshot:
             df = df[df["snapshot"] == args.snapshot]
-        if args.format == "csv":
-            df.to_csv(fh, index=False)
-        elif args.format == "json":
-            fh.write(df.to_json(orient="records", date_format="iso", force_ascii=False))
-            fh.write("\n")
-        else:
+        def text(df):
             with pd.option_context("display.max_rows", None, "display.max_columns", None,
                                    "display.width", 250, "display.max_colwidth", 60):
-                fh.write(df.to_string(index=False) + "\n")
+                return df.to_string(index=False) + "\n"
+
+        common.write_table(fh, df, args.format, text)
     return 0

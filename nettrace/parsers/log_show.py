@@ -74,9 +74,10 @@ def _basename(value) -> str | None:
     return path.rstrip("/").rsplit("/", 1)[-1] or None if path else None
 
 
-def brief(line: str) -> str:
+def brief(line: str, when=None) -> str:
     """One ndjson record as ``timestamp  process[pid]  message`` for quoting as evidence (the raw
     record is ~1 KB of trace ids and UUIDs); a line that is not a JSON object comes back as is.
+    *when* formats the record's timestamp (e.g. into the capture's offset); default: as written.
 
     >>> brief('{"timestamp":"2025-07-19 13:40:40.046554+0800","processImagePath":"/opt/homebrew/sbin/openconnect",'
     ...       '"processID":44718,"eventMessage":"Failed to send DPD request. Need to disconnect","traceID":1}')
@@ -91,7 +92,9 @@ def brief(line: str) -> str:
     pid = rec.get("processID")
     pid = f"[{pid}]" if isinstance(pid, int) and not isinstance(pid, bool) else ""
     message = rec.get("eventMessage") if isinstance(rec.get("eventMessage"), str) else ""
-    return f"{_text(rec.get('timestamp')) or '?'}  {_basename(rec.get('processImagePath')) or '?'}{pid}  {message}"
+    stamp = _text(rec.get("timestamp"))
+    stamp = (when(stamp) if when and stamp else stamp) or "?"
+    return f"{stamp}  {_basename(rec.get('processImagePath')) or '?'}{pid}  {message}"
 
 
 def parse(text: str, warnings: list | None = None) -> pd.DataFrame:

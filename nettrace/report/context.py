@@ -10,7 +10,6 @@ title, the TL;DR, the steps, the root cause and the fix cannot disagree about th
 """
 from __future__ import annotations
 
-import json
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -216,15 +215,9 @@ class Story:
 
     def _log_line(self, body: str) -> str:
         """One ``log show --style ndjson`` record as ``time  process[pid]  message``."""
-        try:
-            rec = json.loads(body)
-        except ValueError:
-            return body
-        if not isinstance(rec, dict):
-            return body
-        proc = str(rec.get("processImagePath") or "").rsplit("/", 1)[-1] or "?"
-        pid = f"[{rec['processID']}]" if rec.get("processID") is not None else ""
-        return f"{self.when(rec.get('timestamp'))}  {proc}{pid}  {rec.get('eventMessage', '')}"
+        from nettrace.parsers.log_show import brief
+
+        return brief(body, self.when)
 
     def fig(self, name: str, figure, alt: str, caption: list) -> dict:
         from nettrace.report.figures import missing_font, png_base64
