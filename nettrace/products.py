@@ -26,7 +26,7 @@ from functools import lru_cache
 from importlib import resources
 
 __all__ = ["Product", "match", "products", "macos_model", "system_proxies", "is_system_proxy",
-           "service_registries"]
+           "service_registries", "extension_versions", "cellar_version"]
 
 
 @dataclass(frozen=True)
@@ -99,6 +99,41 @@ def match(executable: str | None, name: str | None = None, label: str | None = N
     if name and any(name in e.get("names", ()) for e in system):
         return _entry_product(system[0])
     return Product(None, "third-party")
+
+
+def extension_versions(extensions) -> dict[str, str]:
+    """Product name -> version, from ``systemextensionsctl list`` rows (dicts with ``bundle_id`` and
+    ``version``): the only place a bundle prints a product's version. ``version`` is written
+    ``short/build`` (``1.84.3/101.84.3``, CFBundleShortVersionString/CFBundleVersion); the short
+    one is the version users and vendors quote. A product with no system extension has none.
+
+    >>> extension_versions([{"bundle_id": "io.tailscale.ipn.macsys.network-extension", "version": "1.84.3/101.84.3"}])
+    {'Tailscale': '1.84.3'}
+    """
+    by_id = {b: e["name"] for e in products() for b in e.get("bundle_ids", ())}
+    out: dict[str, str] = {}
+    for row in extensions:
+        name, version = by_id.get(row.get("bundle_id") or ""), row.get("version")
+        if name and isinstance(version, str) and version:
+            out.setdefault(name, version.split("/", 1)[0])
+    return out
+
+
+_CELLAR = re.compile(r"/Cellar/[^/]+/([^/]+)/")
+
+
+def cellar_version(executable: str | None) -> str | None:
+    """The version in a Homebrew path: Homebrew installs each formula into
+    ``$(brew --prefix)/Cellar/<formula>/<version>/`` (docs.brew.sh, Formula Cookbook: "Cellar"); a
+    program started by that path (``brew services``, a resolved link) shows it in ps, as in the
+    corpus' jc-osx-10.14.6-ps-axu (``/usr/local/Cellar/python/3.7.3/Frameworks/…``). ``9.12_1``:
+    Homebrew's revision 1 of 9.12.
+
+    >>> cellar_version("/opt/homebrew/Cellar/openconnect/9.12_1/sbin/openconnect"), cellar_version("/usr/sbin/racoon")
+    ('9.12_1', None)
+    """
+    m = _CELLAR.search(executable or "")
+    return m[1] if m else None
 
 
 def interface_product_hint(interface: str) -> list[str]:

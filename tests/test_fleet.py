@@ -92,6 +92,95 @@ def test_rerun_adds_nothing(dataset, inbox):
     assert sorted(p.relative_to(out) for p in out.rglob("*.parquet")) == files
 
 
+def test_each_table_is_one_part_file_that_lists_its_bundles(dataset):
+    """After a run, a table is one part file (DuckDB opens one file, not one per bundle), and the
+    part's metadata names every bundle it holds, which is what a re-run reads."""
+    from nettrace.fleet import store
+
+    out, _ = dataset
+    for name in ("bundles", "findings", "routes", "interfaces", "processes", "warnings", "errors"):
+        files = sorted(p.name for p in (out / name).glob("*.parquet"))
+        assert len(files) == 1 and files[0].startswith("part-"), (name, files)
+    ids = {fleet.tables.bundle_id(f) for f in SAMPLE_FILES}
+    assert ids <= store.known_ids(str(out))
+    assert len(store.known_ids(str(out))) == len(ids) + 2  # and the corrupt file and the text file
+
+
+def test_a_run_killed_before_its_clean_up_counts_nothing_twice(dataset, tmp_path):
+    """A per-bundle file left beside the part that already holds it (the run died between the
+    rename and the deletes) doubles rows until the next run, which deletes it and adds nothing."""
+    from nettrace.fleet import store
+
+    out = tmp_path / "ds"
+    shutil.copytree(dataset[0], out)
+    sample = SAMPLE_FILES[0]
+    bid = fleet.tables.bundle_id(sample)
+    n = fleet.query(out, f"SELECT count(*) AS n FROM findings WHERE bundle_id = '{bid}'").n[0]
+    store.write_bundle(str(out), bid, fleet.tables.bundle_tables(sample))
+    assert fleet.query(out, "SELECT count(*) AS n FROM bundles").n[0] == len(SAMPLE_FILES) + 1
+    r = fleet.ingest([sample], out, jobs=1)
+    assert (r.added, r.skipped) == (0, 1)
+    assert not (out / "findings" / f"{bid}.parquet").exists()
+    assert fleet.query(out, "SELECT count(*) AS n FROM bundles").n[0] == len(SAMPLE_FILES)
+    assert fleet.query(out, f"SELECT count(*) AS n FROM findings WHERE bundle_id = '{bid}'").n[0] == n
+
+
+def test_a_part_from_an_older_nettrace_reads_with_nulls_in_new_columns(tmp_path):
+    """A part written before a column existed (product_version came later) and a new run's part
+    are one view: the old rows have nulls there, nothing fails."""
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "ds"
+    old, new = SAMPLE_FILES[0], next(f for f in SAMPLE_FILES if "tailscale" in f.name)
+    fleet.ingest([old], out, jobs=1)
+    for part in (out / "processes").glob("part-*.parquet"):
+        t = pq.read_table(part)
+        pq.write_table(t.drop_columns(["product_version"]).replace_schema_metadata(t.schema.metadata), part)
+    assert fleet.ingest([new], out, jobs=1).added == 1
+    assert len(list((out / "processes").glob("part-*.parquet"))) == 2
+    got = fleet.query(out, "SELECT product, product_version FROM processes WHERE product IN ('ZeroTier', 'Tailscale') "
+                           "GROUP BY ALL ORDER BY ALL")
+    assert [(p, None if v is None or v != v else v) for p, v in got.values.tolist()] == \
+        [("Tailscale", "1.84.3"), ("ZeroTier", None)]
+
+
+def test_product_version_comes_from_the_system_extension(dataset):
+    """Tailscale's utun owner in the ZeroTier + Tailscale scenario: systemextensionsctl prints
+    io.tailscale.ipn.macsys.network-extension (1.84.3/101.84.3); ZeroTier has no extension, no version."""
+    out, _ = dataset
+    rows = fleet.query(out, "SELECT DISTINCT b.file, p.product, p.product_version FROM processes p JOIN bundles b "
+                            "USING (bundle_id) WHERE b.file LIKE 'healthy-overlays%' AND p.product IS NOT NULL "
+                            "AND p.product <> 'macOS'")
+    got = {(r.product, None if r.product_version is None or r.product_version != r.product_version
+            else r.product_version) for r in rows.itertuples()}
+    assert ("Tailscale", "1.84.3") in got and ("ZeroTier", None) in got
+
+
+def test_product_version_of_a_homebrew_program_is_its_cellar_folder(dataset):
+    """The OpenConnect culprit of seed 004 runs from /opt/homebrew/Cellar/openconnect/9.12_1/…"""
+    out, _ = dataset
+    got = fleet.query(out, "SELECT DISTINCT product, product_version FROM findings WHERE product = 'OpenConnect'")
+    assert got.values.tolist() == [["OpenConnect", "9.12_1"]]
+
+
+def test_cellar_version_reads_the_real_ps_paths_of_the_corpus():
+    """Every Homebrew program in the corpus' ps outputs gets its Cellar version, nothing else one."""
+    from nettrace.parsers import ps
+    from nettrace.products import cellar_version
+    from tests.conftest import CORPUS
+
+    files = sorted((CORPUS / "ps").glob("*.out")) if CORPUS.is_dir() else []
+    if not files:
+        pytest.skip("../shared/corpus is absent")
+    versions = {}
+    for f in files:
+        for exe in ps.parse(f.read_text(encoding="utf-8", errors="replace"))["executable"].dropna():
+            versions[exe] = cellar_version(exe)
+    assert versions["/usr/local/Cellar/python/3.7.3/Frameworks/Python.framework/Versions/3.7/Resources/Python.app/"
+                    "Contents/MacOS/Python"] == "3.7.3"
+    assert {e for e, v in versions.items() if v} == {e for e in versions if "/Cellar/" in e}
+
+
 def _table(out, name):
     cols = [f.name for f in fleet.SCHEMAS[name]]
     return fleet.query(out, f"SELECT {', '.join(cols)} FROM {name} ORDER BY ALL").astype(str).values.tolist()

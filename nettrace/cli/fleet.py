@@ -92,7 +92,7 @@ def _query(args) -> int:
         raise common.NettraceError(f"query failed: {str(exc).splitlines()[0]}") from None
     with common.output(args.output) as fh:
         common.write_table(fh, df, args.format,
-                           lambda d: (d.to_string(index=False) if len(d) else "(no rows)") + "\n")
+                           lambda d: (d.to_string(index=False, na_rep="NULL") if len(d) else "(no rows)") + "\n")
     return 0
 
 

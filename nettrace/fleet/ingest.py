@@ -2,8 +2,10 @@
 
 The unit of work is :func:`nettrace.fleet.store.ingest_one` (one bundle path → its Parquet files),
 the same function whether a local :class:`concurrent.futures.ProcessPoolExecutor` or a Dask
-``distributed.Client`` runs it, so both write the same dataset. Bundles already in the dataset
-(by sha256) are skipped before any work is sent out.
+``distributed.Client`` runs it, so both write the same dataset; when all are done, one
+:func:`~nettrace.fleet.store.compact` merges the run's files into a part file per table (on a Dask
+worker with a scheduler). Bundles already in the dataset (by sha256) are skipped before any work is
+sent out.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nettrace.errors import NettraceError
-from nettrace.fleet.store import ingest_one, known_ids
+from nettrace.fleet.store import compact, ingest_one, known_ids
 from nettrace.fleet.tables import bundle_id
 
 __all__ = ["ingest", "find_bundles", "IngestResult", "require"]
@@ -107,6 +109,7 @@ def ingest(paths, out, jobs: int | None = None, scheduler: str | None = None, pr
             progress(n, total)
 
     if not todo:
+        compact(str(out))  # a run killed before its compaction left per-bundle files
         return result
     if scheduler is not None:
         require("distributed")
@@ -117,6 +120,7 @@ def ingest(paths, out, jobs: int | None = None, scheduler: str | None = None, pr
             futures = client.map(ingest_one, [str(p) for p in todo], root=str(out), pure=False)
             for n, fut in enumerate(dask_completed(futures), 1):
                 done(fut.result(), n)
+            client.submit(compact, str(out), pure=False).result()  # on a worker: only they need the URL
         finally:
             if client is not scheduler:
                 client.close()
@@ -125,9 +129,10 @@ def ingest(paths, out, jobs: int | None = None, scheduler: str | None = None, pr
     if jobs == 1:
         for n, p in enumerate(todo, 1):
             done(ingest_one(str(p), str(out)), n)
-        return result
-    with ProcessPoolExecutor(max_workers=min(jobs, total)) as pool:
-        futures = [pool.submit(ingest_one, str(p), str(out)) for p in todo]
-        for n, fut in enumerate(as_completed(futures), 1):
-            done(fut.result(), n)
+    else:
+        with ProcessPoolExecutor(max_workers=min(jobs, total)) as pool:
+            futures = [pool.submit(ingest_one, str(p), str(out)) for p in todo]
+            for n, fut in enumerate(as_completed(futures), 1):
+                done(fut.result(), n)
+    compact(str(out))
     return result

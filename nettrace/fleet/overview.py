@@ -43,10 +43,11 @@ def findings_by_class(con) -> pd.DataFrame:
 
 
 def products(con) -> pd.DataFrame:
-    """``product, executable, severity, findings, macs``: the culprits of findings."""
+    """``product, product_version, executable, severity, findings, macs``: the culprits of findings."""
     return con.execute(
-        "SELECT product, executable, severity, count(*) AS findings, count(DISTINCT bundle_id) AS macs "
-        "FROM findings WHERE product IS NOT NULL GROUP BY 1, 2, 3 ORDER BY macs DESC, findings DESC, 1, 2").df()
+        "SELECT product, product_version, executable, severity, count(*) AS findings, "
+        "count(DISTINCT bundle_id) AS macs FROM findings WHERE product IS NOT NULL GROUP BY 1, 2, 3, 4 "
+        "ORDER BY macs DESC, findings DESC, 1, 2 NULLS LAST, 3").df()
 
 
 def macos_versions(con) -> pd.DataFrame:
@@ -185,7 +186,7 @@ def culprits(o: Overview) -> Section:
     df = products(o.con)
     df = df.assign(severity=[t(f"severity.{s}", o.lang) if s in SEVERITIES else s for s in df["severity"]])
     return Section([_h(2, o.t("h.products")), {"type": "p", "spans": [doc.text(o.t("products.note"))]},
-                    _table(o, df, {"product": 0, "executable": 0, "severity": 0, "findings": 0, "macs": 0},
+                    _table(o, df, {"product": 0, "product_version": 0, "severity": 0, "findings": 0, "macs": 0, "executable": 0},
                            code_cols=("executable",))])
 
 

@@ -1,37 +1,68 @@
-"""The fleet dataset: Parquet files per table, written once per bundle, queried with DuckDB.
+"""The fleet dataset: Parquet files per table, queried with DuckDB.
 
 Layout of ``FLEET_DIR`` (any local folder, or with ``--scheduler`` any fsspec URL the workers can
 reach)::
 
-    bundles/<bundle_id>.parquet   findings/<bundle_id>.parquet   routes/…   interfaces/…
-    processes/…   warnings/…   errors/<id>.parquet
+    bundles/part-<id>.parquet   findings/part-<id>.parquet   routes/…   interfaces/…
+    processes/…   warnings/…   errors/…
 
-One file per bundle and table: a worker writes its own files and nobody else touches them, so the
-local process pool and Dask workers need no locking, and a re-run knows which bundles it already
-has from the file names (idempotent by bundle id). A file is written under a temporary name and
-renamed, so a run that is killed leaves no half-written Parquet file behind.
+Workers write one file per bundle and table (``findings/<bundle_id>.parquet``): nobody else touches
+it, so the local process pool and Dask workers need no locking. When the run's tasks are done, the
+driver merges each table's per-bundle files into one ``part-<id>.parquet`` (:func:`compact`), because
+DuckDB pays for every file it opens — 10,000 per-bundle files take seconds to query, one part file
+milliseconds. A part records the keys (bundle ids) it holds in its Parquet metadata, so a re-run
+knows what it already has without reading rows (idempotent by bundle id). Every file is written
+under a temporary name and renamed, so a killed run leaves no half-written file; a per-bundle file
+left beside a part that already holds it (a run killed between the rename and the clean-up) is
+removed by the next compaction before anything is merged.
 """
 from __future__ import annotations
 
-import os
+import hashlib
+import json
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
 from nettrace.fleet.tables import SCHEMAS, TABLES, bundle_tables
 
-__all__ = ["write_bundle", "known_ids", "ingest_one", "connect", "query"]
+__all__ = ["write_bundle", "known_ids", "ingest_one", "compact", "connect", "query"]
+
+_KEYS = b"nettrace.keys"  # Parquet key-value metadata of a part file: the JSON list of keys it holds
+_PART = "part-"
+_BATCH_ROWS = 1 << 17  # rows buffered before a row group of a part file is written
 
 
-def _fs(root: str):
-    """(filesystem, path) for a local folder or an fsspec URL."""
+def _fs(root: str) -> tuple[pafs.FileSystem, str]:
+    """(pyarrow filesystem, path) for a local folder or an fsspec URL."""
     if "://" in str(root):
         import fsspec
 
         fs, path = fsspec.core.url_to_fs(str(root))
-        return fs, path
-    return None, str(root)
+        return pafs.PyFileSystem(pafs.FSSpecHandler(fs)), path.rstrip("/")
+    return pafs.LocalFileSystem(), str(Path(root).resolve())
+
+
+def _write(fs: pafs.FileSystem, folder: str, name: str, table: pa.Table) -> None:
+    fs.create_dir(folder, recursive=True)
+    tmp = f"{folder}/.{name}.tmp"
+    pq.write_table(table, tmp, filesystem=fs)
+    fs.move(tmp, f"{folder}/{name}")
+
+
+def _files(fs: pafs.FileSystem, folder: str) -> list[str]:
+    """The Parquet files of *folder* (names only, sorted; none when it does not exist)."""
+    infos = fs.get_file_info(pafs.FileSelector(folder, allow_not_found=True))
+    return sorted(i.base_name for i in infos if i.type == pafs.FileType.File
+                  and i.base_name.endswith(".parquet") and not i.base_name.startswith("."))
+
+
+def _part_keys(fs: pafs.FileSystem, path: str) -> list[str]:
+    meta = pq.read_metadata(path, filesystem=fs).metadata or {}
+    return json.loads(meta.get(_KEYS, b"[]"))
 
 
 def write_bundle(root: str, key: str, tables: dict[str, pa.Table]) -> None:
@@ -43,30 +74,17 @@ def write_bundle(root: str, key: str, tables: dict[str, pa.Table]) -> None:
             continue
         if name != "errors" and tables["errors"].num_rows:
             continue  # an unreadable bundle adds a row to errors and nothing else
-        folder = f"{base}/{name}"
-        final, tmp = f"{folder}/{key}.parquet", f"{folder}/.{key}.parquet.tmp"
-        if fs is None:
-            os.makedirs(folder, exist_ok=True)
-            pq.write_table(table, tmp)
-            os.replace(tmp, final)
-        else:
-            fs.makedirs(folder, exist_ok=True)
-            with fs.open(tmp, "wb") as fh:
-                pq.write_table(table, fh)
-            fs.mv(tmp, final)
+        _write(fs, f"{base}/{name}", f"{key}.parquet", table)
 
 
 def known_ids(root: str) -> set[str]:
-    """Bundle ids already in the dataset (ingested or recorded as errors)."""
+    """Keys (bundle ids) already in the dataset, ingested or recorded as errors."""
     fs, base = _fs(root)
     out = set()
     for name in ("bundles", "errors"):
         folder = f"{base}/{name}"
-        if fs is None:
-            names = os.listdir(folder) if os.path.isdir(folder) else []
-        else:
-            names = [p.rsplit("/", 1)[-1] for p in fs.ls(folder, detail=False)] if fs.exists(folder) else []
-        out.update(n[: -len(".parquet")] for n in names if n.endswith(".parquet") and not n.startswith("."))
+        for f in _files(fs, folder):
+            out.update(_part_keys(fs, f"{folder}/{f}") if f.startswith(_PART) else [f[: -len(".parquet")]])
     return out
 
 
@@ -88,23 +106,69 @@ def ingest_one(path: str, root: str) -> dict:
     return {"path": str(path), "key": key, "error": reason}
 
 
+def compact(root: str) -> int:
+    """Merge each table's per-bundle files into one new part file; the number of files merged.
+
+    Streams: row groups of about :data:`_BATCH_ROWS` rows are written as the files are read
+    (pyarrow.dataset, several files at a time), so memory holds a batch, not the table.
+    """
+    fs, base = _fs(root)
+    merged = 0
+    for name in TABLES:
+        folder = f"{base}/{name}"
+        files = _files(fs, folder)
+        have = {k for f in files if f.startswith(_PART) for k in _part_keys(fs, f"{folder}/{f}")}
+        singles = [f for f in files if not f.startswith(_PART)]
+        for f in [f for f in singles if f[: -len(".parquet")] in have]:
+            fs.delete_file(f"{folder}/{f}")  # already merged by a run that stopped before cleaning up
+        singles = [f for f in singles if f[: -len(".parquet")] not in have]
+        if not singles:
+            continue
+        keys = [f[: -len(".parquet")] for f in singles]
+        part = f"{_PART}{hashlib.sha256(' '.join(keys).encode()).hexdigest()[:16]}.parquet"
+        schema = SCHEMAS[name].with_metadata({_KEYS: json.dumps(keys).encode()})
+        tmp = f"{folder}/.{part}.tmp"
+        # the dataset's schema is this nettrace's: a column a file lacks (older writer) reads as nulls
+        rows = ds.dataset([f"{folder}/{f}" for f in singles], schema=SCHEMAS[name], format="parquet",
+                          filesystem=fs)
+        with pq.ParquetWriter(tmp, schema, filesystem=fs) as writer:
+            batch: list[pa.RecordBatch] = []
+            held = 0
+            for b in rows.to_batches(batch_size=_BATCH_ROWS):
+                batch.append(b)
+                held += b.num_rows
+                if held >= _BATCH_ROWS:
+                    writer.write_table(pa.Table.from_batches(batch, SCHEMAS[name]))
+                    batch, held = [], 0
+            writer.write_table(pa.Table.from_batches(batch, SCHEMAS[name]))
+        fs.move(tmp, f"{folder}/{part}")
+        for f in singles:
+            fs.delete_file(f"{folder}/{f}")
+        merged += len(singles)
+    return merged
+
+
 def connect(root: str):
     """A DuckDB connection with one view per table over the dataset at *root*.
 
     A table with no file yet (``errors`` on a clean fleet) is an empty view with its schema.
+    ``union_by_name`` lets a dataset keep part files written by an older nettrace (fewer columns).
     """
     import duckdb
 
     con = duckdb.connect()
+    url = "://" in str(root)
+    if url:
+        import fsspec
+
+        fsspec_fs, base = fsspec.core.url_to_fs(str(root))
+        con.register_filesystem(fsspec_fs)
+        proto = fsspec_fs.protocol[0] if isinstance(fsspec_fs.protocol, tuple) else fsspec_fs.protocol
     fs, base = _fs(root)
-    if fs is not None:
-        con.register_filesystem(fs)
     for name in TABLES:
         folder = f"{base}/{name}"
-        present = (os.path.isdir(folder) and any(n.endswith(".parquet") and not n.startswith(".")
-                                                 for n in os.listdir(folder))) if fs is None else fs.exists(folder)
-        if present:
-            glob = (f"{folder}/*.parquet" if fs is None else f"{fs.protocol[0] if isinstance(fs.protocol, tuple) else fs.protocol}://{folder}/*.parquet")
+        if _files(fs, folder):
+            glob = f"{proto}://{folder}/*.parquet" if url else f"{folder}/*.parquet"
             con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{_sql_str(glob)}', union_by_name = true)")
         else:
             con.register(f"_{name}_empty", SCHEMAS[name].empty_table())

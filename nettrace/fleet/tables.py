@@ -32,7 +32,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     "findings": pa.schema([
         ("bundle_id", pa.string()), ("id", pa.string()), ("severity", pa.string()),
         ("title", pa.string()), ("culprit_pid", pa.int64()), ("process", pa.string()),
-        ("executable", pa.string()), ("product", pa.string()),
+        ("executable", pa.string()), ("product", pa.string()), ("product_version", pa.string()),
     ]),
     "routes": pa.schema([
         ("bundle_id", pa.string()), ("snapshot", pa.string()), ("family", pa.string()),
@@ -45,11 +45,11 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("bundle_id", pa.string()), ("name", pa.string()), ("kind", pa.string()),
         ("model", pa.string()), ("up", pa.bool_()), ("addresses", pa.string()),
         ("owner_pid", pa.int64()), ("owner_name", pa.string()), ("owner_executable", pa.string()),
-        ("product", pa.string()), ("file", pa.string()), ("line", pa.int64()),
+        ("product", pa.string()), ("product_version", pa.string()), ("file", pa.string()), ("line", pa.int64()),
     ]),
     "processes": pa.schema([
         ("bundle_id", pa.string()), ("pid", pa.int64()), ("name", pa.string()),
-        ("executable", pa.string()), ("product", pa.string()), ("role", pa.string()),
+        ("executable", pa.string()), ("product", pa.string()), ("product_version", pa.string()), ("role", pa.string()),
         ("interface", pa.string()),
     ]),
     "warnings": pa.schema([
@@ -109,6 +109,14 @@ def _route_ref(route: dict | None) -> str | None:
     return f"{route.get('destination')} via {route.get('gateway')} on {route.get('netif')}"
 
 
+def _version(extensions: dict, product: str | None, executable: str | None) -> str | None:
+    """A product's version as the bundle shows it: its system extension's (systemextensionsctl), else
+    the version in a Homebrew Cellar path; None when neither is there."""
+    from nettrace.products import cellar_version
+
+    return (extensions.get(product) if product else None) or cellar_version(executable)
+
+
 def bundle_tables(path) -> dict[str, pa.Table]:
     """Load and analyze the bundle at *path*; its rows for every table in :data:`TABLES`.
 
@@ -118,7 +126,7 @@ def bundle_tables(path) -> dict[str, pa.Table]:
 
     import nettrace
     from nettrace.errors import NettraceError
-    from nettrace.products import match
+    from nettrace.products import extension_versions, match
 
     path = Path(path)
     try:
@@ -142,6 +150,7 @@ def bundle_tables(path) -> dict[str, pa.Table]:
     internet = facts.to_dict().get("internet") or {}
     worst = next((s for s in _SEVERITY_ORDER if any(f.severity == s for f in findings)), None)
     warnings = b.warnings
+    versions = extension_versions(_records(b.latest("system_extensions"), ["bundle_id", "version"]))
     rows = {name: [] for name in TABLES}
     rows["bundles"].append({
         "bundle_id": bid, "file": path.name, "host": m.get("host"),
@@ -161,6 +170,7 @@ def bundle_tables(path) -> dict[str, pa.Table]:
             "bundle_id": bid, "id": f.id, "severity": f.severity, "title": f.title("en"),
             "culprit_pid": getattr(c, "pid", None), "process": getattr(c, "name", None),
             "executable": getattr(c, "executable", None), "product": getattr(c, "product", None),
+            "product_version": _version(versions, getattr(c, "product", None), getattr(c, "executable", None)),
         })
     routes = b.latest("routes")
     for r in _records(routes, [f.name for f in SCHEMAS["routes"]]):
@@ -168,13 +178,14 @@ def bundle_tables(path) -> dict[str, pa.Table]:
     ifaces = facts.interfaces
     for r in _records(ifaces, [f.name for f in SCHEMAS["interfaces"]]):
         r = dict(r, bundle_id=bid)
+        r["product_version"] = _version(versions, _none(r.get("product")), _none(r.get("owner_executable")))
         r["addresses"] = " ".join(map(str, r.get("addresses") or []))
         rows["interfaces"].append(r)
         if _none(r.get("owner_pid")) is not None:
             rows["processes"].append({
                 "bundle_id": bid, "pid": r["owner_pid"], "name": r.get("owner_name"),
                 "executable": r.get("owner_executable"), "product": r.get("product"),
-                "role": "interface owner", "interface": r.get("name"),
+                "product_version": r["product_version"], "role": "interface owner", "interface": r.get("name"),
             })
     events = b.frame("route_events")
     if len(events) and "pid" in events.columns:
@@ -184,9 +195,10 @@ def bundle_tables(path) -> dict[str, pa.Table]:
                            .drop_duplicates(subset=["pid"]).itertuples(index=False)):
             p = by_pid.get(int(pid), {})
             exe, name = _none(p.get("executable")), _none(p.get("name"))
+            product = match(exe, name).name if (exe or name) else None
             rows["processes"].append({
                 "bundle_id": bid, "pid": int(pid), "name": name, "executable": exe,
-                "product": match(exe, name).name if (exe or name) else None,
+                "product": product, "product_version": _version(versions, product, exe),
                 "role": "route writer", "interface": _none(iface),
             })
     for w in _records(warnings, ["file", "line", "kind", "message"]):
