@@ -57,6 +57,8 @@ def _parse_rows(text: str) -> list[CommandSpec]:
         fields = line.split("\t")
         if len(fields) != 7:
             raise ValueError(f"catalog.tsv line {n}: expected 7 tab-separated fields, got {len(fields)}")
+        if "" in fields:  # the script splits rows on tabs, which drops an empty field (docs/design.md)
+            raise ValueError(f"catalog.tsv line {n}: field {fields.index('') + 1} is empty")
         name, kind, phases, root, timeout, parser, argv = fields
         if kind not in KINDS:
             raise ValueError(f"catalog.tsv line {n}: unknown kind {kind!r}")

@@ -63,6 +63,7 @@ def test_every_catalog_command_has_a_fake_mac_stub():
     ("a\tsnapshot\tstart\tno\t10\tp", "expected 7"),
     ("a\tdaemon\tstart\tno\t10\tp\tx", "unknown kind"),
     ("a\tsnapshot\tstart\tsometimes\t10\tp\tx", "unknown root mode"),
+    ("a\tsnapshot\tstart\tno\t10\t\tx", "field 6 is empty"),  # the shell's tab splitting would drop it
 ])
 def test_malformed_rows_are_rejected(line, message):
     with pytest.raises(ValueError, match=message):
