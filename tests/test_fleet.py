@@ -199,6 +199,20 @@ def test_dask_local_cluster_writes_the_same_dataset(tmp_path, inbox):
         assert _table(remote, name) == _table(local, name), name
 
 
+def test_an_fsspec_url_dataset_is_the_same_dataset(tmp_path, inbox):
+    """``-o file:///…`` goes through fsspec (as an object store would) for writes, the merge,
+    known ids and queries, and gives the same tables as a folder."""
+    pick = [SAMPLE_FILES[0], SAMPLE_FILES[-1], inbox / "corrupt.tar.gz"]
+    url = (tmp_path / "url").as_uri()
+    fleet.ingest(pick, tmp_path / "plain", jobs=1)
+    r = fleet.ingest(pick, url, jobs=1)
+    assert (r.added, r.errors) == (2, 1)
+    assert fleet.ingest(pick, url, jobs=1).added == 0
+    for name in fleet.TABLES:
+        assert _table(url, name) == _table(tmp_path / "plain", name), name
+    assert main(["fleet", "query", url, "SELECT count(*) AS n FROM bundles", "--format", "json"]) == 0
+
+
 def test_cli_ingest_and_query(tmp_path, capsys):
     out = tmp_path / "ds"
     assert main(["fleet", "ingest", str(SAMPLE_FILES[0]), "-o", str(out), "--jobs", "1"]) == 0

@@ -78,11 +78,9 @@ def _ingest(args) -> int:
 
 
 def _query(args) -> int:
-    from pathlib import Path
-
     from nettrace import fleet as fleet_mod
 
-    if not Path(args.dataset).is_dir():
+    if not fleet_mod.store.is_dataset(args.dataset):
         raise common.NettraceError(f"{args.dataset}: no such fleet dataset; create it with `nettrace fleet ingest PATH -o {args.dataset}`")
     import duckdb
 

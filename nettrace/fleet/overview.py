@@ -226,8 +226,10 @@ def render_fleet_report(fleet_dir, out_dir, lang: str = "en", postmortems: str |
     from nettrace.report.render import collect_blocks, execute, html_page, notebook_path
 
     lang = checks.language(lang)
-    fleet_dir = Path(fleet_dir).resolve()
-    if not (fleet_dir / "bundles").is_dir():
+    from nettrace.fleet.store import is_dataset
+
+    fleet_dir = str(fleet_dir) if "://" in str(fleet_dir) else Path(fleet_dir).resolve()
+    if not is_dataset(str(fleet_dir)):
         raise NettraceError(f"{fleet_dir}: no fleet dataset; create it with `nettrace fleet ingest PATH -o {fleet_dir}`")
     if postmortems and not Path(postmortems).is_dir():
         raise NettraceError(f"--postmortems {postmortems}: no such folder")

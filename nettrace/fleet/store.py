@@ -29,7 +29,7 @@ import pyarrow.parquet as pq
 
 from nettrace.fleet.tables import SCHEMAS, TABLES, bundle_tables
 
-__all__ = ["write_bundle", "known_ids", "ingest_one", "compact", "connect", "query"]
+__all__ = ["write_bundle", "known_ids", "ingest_one", "compact", "connect", "query", "is_dataset"]
 
 _KEYS = b"nettrace.keys"  # Parquet key-value metadata of a part file: the JSON list of keys it holds
 _PART = "part-"
@@ -146,6 +146,12 @@ def compact(root: str) -> int:
             fs.delete_file(f"{folder}/{f}")
         merged += len(singles)
     return merged
+
+
+def is_dataset(root: str) -> bool:
+    """Whether *root* (a folder or an fsspec URL) holds a fleet dataset (a ``bundles`` or ``errors`` folder)."""
+    fs, base = _fs(root)
+    return any(fs.get_file_info(f"{base}/{name}").type == pafs.FileType.Directory for name in ("bundles", "errors"))
 
 
 def connect(root: str):
