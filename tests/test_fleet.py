@@ -181,6 +181,31 @@ def test_cellar_version_reads_the_real_ps_paths_of_the_corpus():
     assert {e for e, v in versions.items() if v} == {e for e in versions if "/Cellar/" in e}
 
 
+def test_machine_tells_macs_apart_where_host_names_repeat(dataset):
+    """Every sample is a different Mac (one en0 hardware address each), whatever its host name;
+    the ZeroTier + Tailscale Mac and its later capture (the diff pair) are one."""
+    out, _ = dataset
+    got = fleet.query(out, "SELECT count(*) AS n, count(DISTINCT machine) AS macs, count(machine) AS known FROM bundles")
+    assert got.values.tolist() == [[len(SAMPLE_FILES)] * 3]
+
+
+def test_fixed_or_still_broken_from_the_newest_capture_of_the_same_mac(tmp_path):
+    """Seed 000's Mac captured again a day later with ZeroTier removed (the diff scenario): its
+    critical bundle says the fix reached it; a Mac captured once says this is its newest capture."""
+    from nettrace.fleet.overview import critical_macs
+    from tests.diffkit import capture_overlay
+
+    after = capture_overlay("diff-000-zerotier-removed", tmp_path)
+    seed_000 = next(f for f in SAMPLE_FILES if f.name.startswith("000-"))
+    seed_003 = next(f for f in SAMPLE_FILES if f.name.startswith("003-"))
+    fleet.ingest([seed_000, after, seed_003], tmp_path / "ds", jobs=1)
+    df = critical_macs(fleet.connect(tmp_path / "ds")).set_index("file")
+    assert df.loc[seed_000.name, "now"] == "fixed"
+    assert str(df.loc[seed_000.name, "now_at"])[:10] == "2025-12-29"
+    assert df.loc[seed_003.name, "now"] == "latest"
+    assert after.name not in df.index
+
+
 def _table(out, name):
     cols = [f.name for f in fleet.SCHEMAS[name]]
     return fleet.query(out, f"SELECT {', '.join(cols)} FROM {name} ORDER BY ALL").astype(str).values.tolist()

@@ -59,14 +59,25 @@ def macos_versions(con) -> pd.DataFrame:
 
 
 def critical_macs(con) -> pd.DataFrame:
-    """``bundle_id, file, host, macos_version, started_at, findings, products``: bundles with a
-    critical finding (its ids and culprit products joined by ', '), newest first."""
+    """``bundle_id, file, host, macos_version, started_at, findings, products, now, now_at``: bundles
+    with a critical finding (its ids and culprit products joined by ', '), newest first. ``now`` says
+    whether the fix reached that Mac, from the newest capture of the same ``machine``: ``latest``
+    (this is its newest capture: broken as far as the fleet knows), ``still`` (a later capture is
+    critical too), ``fixed`` (a later capture has no critical finding), null (machine unknown);
+    ``now_at`` is that newest capture's start."""
     return con.execute(
+        "WITH newest AS (SELECT machine, max(started_at) AS now_at, "
+        "  arg_max(coalesce(worst_severity, 'none'), started_at) AS now_severity "
+        "  FROM bundles WHERE machine IS NOT NULL GROUP BY 1) "
         "SELECT b.bundle_id, b.file, b.host, b.macos_version, b.started_at, "
         "string_agg(DISTINCT f.id, ', ' ORDER BY f.id) AS findings, "
-        "string_agg(DISTINCT f.product, ', ' ORDER BY f.product) AS products "
-        "FROM bundles b JOIN findings f USING (bundle_id) WHERE f.severity = 'critical' "
-        "GROUP BY 1, 2, 3, 4, 5 ORDER BY b.started_at DESC NULLS LAST, b.host").df()
+        "string_agg(DISTINCT f.product, ', ' ORDER BY f.product) AS products, "
+        "CASE WHEN n.machine IS NULL THEN NULL WHEN n.now_at <= b.started_at THEN 'latest' "
+        "  WHEN n.now_severity = 'critical' THEN 'still' ELSE 'fixed' END AS now, n.now_at "
+        "FROM bundles b JOIN findings f USING (bundle_id) LEFT JOIN newest n USING (machine) "
+        "WHERE f.severity = 'critical' "
+        "GROUP BY b.bundle_id, b.file, b.host, b.macos_version, b.started_at, n.machine, n.now_at, n.now_severity "
+        "ORDER BY b.started_at DESC NULLS LAST, b.host").df()
 
 
 def _l(key: str, lang: str, **kw) -> str:
@@ -201,15 +212,18 @@ def critical(o: Overview) -> Section:
     blocks = [_h(2, o.t("h.critical"))]
     if not len(df):
         return Section(blocks + [{"type": "p", "spans": [doc.text(o.t("none"))]}])
+    blocks.append({"type": "p", "spans": [doc.text(o.t("critical.note"))]})
     header = [[doc.text(o.t(f"col.{c}"))] for c in ("host", "macos_version", "started_at", "findings",
-                                                      "products", "file")]
+                                                      "products", "now", "file")]
     rows = []
     for r in df.to_dict("records"):
         link = o.postmortem_link(r["file"])
         file_cell = [doc.link(r["file"], link)] if link else [doc.code(r["file"])]
+        now = "" if pd.isna(r["now"]) else o.t(f"now.{r['now']}", at=str(r["now_at"])[:10])
         rows.append([[doc.text(r["host"] or "?")], [doc.text(r["macos_version"] or "?")],
                      [doc.text(str(r["started_at"])[:19] if not pd.isna(r["started_at"]) else "?")],
-                     [doc.code(r["findings"])], [doc.text("" if pd.isna(r["products"]) else r["products"])], file_cell])
+                     [doc.code(r["findings"])], [doc.text("" if pd.isna(r["products"]) else r["products"])],
+                     [doc.text(now)], file_cell])
     return Section(blocks + [{"type": "table", "header": header, "rows": rows}])
 
 

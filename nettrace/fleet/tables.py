@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pyarrow as pa
 
-__all__ = ["SCHEMAS", "TABLES", "bundle_id", "bundle_tables"]
+__all__ = ["SCHEMAS", "TABLES", "bundle_id", "bundle_tables", "machine_id"]
 
 _TS = pa.timestamp("ns", tz="UTC")
 
 SCHEMAS: dict[str, pa.Schema] = {
     "bundles": pa.schema([
-        ("bundle_id", pa.string()), ("file", pa.string()), ("host", pa.string()),
+        ("bundle_id", pa.string()), ("file", pa.string()), ("host", pa.string()), ("machine", pa.string()),
         ("macos_version", pa.string()), ("macos_build", pa.string()),
         ("started_at", _TS), ("ended_at", _TS), ("timezone", pa.string()),
         ("root", pa.bool_()), ("interrupted", pa.bool_()), ("flags", pa.string()),
@@ -109,6 +109,21 @@ def _route_ref(route: dict | None) -> str | None:
     return f"{route.get('destination')} via {route.get('gateway')} on {route.get('netif')}"
 
 
+def machine_id(hardware_ports, redacted: bool) -> str | None:
+    """A stable id of the Mac across its captures: a hash of the hardware address of its en0 port
+    (``networksetup -listallhardwareports``: the built-in Wi-Fi of a laptop, the built-in Ethernet of
+    a desktop — always there, unlike adapters and docks, and the burned-in address, not Wi-Fi's
+    private per-network one). Host names repeat across a fleet (``MacBook-Pro``); this does not.
+    None when the capture was ``--redact``ed (its MACs are the same tokens on every Mac) or lists no en0.
+    """
+    if redacted or hardware_ports is None or not len(hardware_ports) or "device" not in hardware_ports:
+        return None
+    ether = hardware_ports.loc[hardware_ports["device"] == "en0", "ether"].dropna()
+    if not len(ether):
+        return None
+    return hashlib.sha256(f"nettrace machine {str(ether.iloc[0]).lower()}".encode()).hexdigest()[:16]
+
+
 def _version(extensions: dict, product: str | None, executable: str | None) -> str | None:
     """A product's version as the bundle shows it: its system extension's (systemextensionsctl), else
     the version in a Homebrew Cellar path; None when neither is there."""
@@ -154,6 +169,7 @@ def bundle_tables(path) -> dict[str, pa.Table]:
     rows = {name: [] for name in TABLES}
     rows["bundles"].append({
         "bundle_id": bid, "file": path.name, "host": m.get("host"),
+        "machine": machine_id(b.latest("hardware_ports"), bool((m.get("flags") or {}).get("redact"))),
         "macos_version": macos.get("product_version"), "macos_build": macos.get("build_version"),
         "started_at": pd.to_datetime(m.get("started_at"), utc=True, errors="coerce"),
         "ended_at": pd.to_datetime(m.get("ended_at"), utc=True, errors="coerce"),
