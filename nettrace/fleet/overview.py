@@ -213,17 +213,18 @@ def critical(o: Overview) -> Section:
     if not len(df):
         return Section(blocks + [{"type": "p", "spans": [doc.text(o.t("none"))]}])
     blocks.append({"type": "p", "spans": [doc.text(o.t("critical.note"))]})
-    header = [[doc.text(o.t(f"col.{c}"))] for c in ("host", "macos_version", "started_at", "findings",
-                                                      "products", "now", "file")]
+    header = [[doc.text(o.t(f"col.{c}"))] for c in ("host", "started_at", "now", "findings", "products",
+                                                      "macos_version", "file")]
     rows = []
     for r in df.to_dict("records"):
         link = o.postmortem_link(r["file"])
         file_cell = [doc.link(r["file"], link)] if link else [doc.code(r["file"])]
         now = "" if pd.isna(r["now"]) else o.t(f"now.{r['now']}", at=str(r["now_at"])[:10])
-        rows.append([[doc.text(r["host"] or "?")], [doc.text(r["macos_version"] or "?")],
+        rows.append([[doc.text(r["host"] or "?")],
                      [doc.text(str(r["started_at"])[:19] if not pd.isna(r["started_at"]) else "?")],
-                     [doc.code(r["findings"])], [doc.text("" if pd.isna(r["products"]) else r["products"])],
-                     [doc.text(now)], file_cell])
+                     [doc.text(now)], [doc.code(r["findings"])],
+                     [doc.text("" if pd.isna(r["products"]) else r["products"])],
+                     [doc.text(r["macos_version"] or "?")], file_cell])
     return Section(blocks + [{"type": "table", "header": header, "rows": rows}])
 
 
