@@ -28,7 +28,8 @@ summary line adds nothing (every name on it already has its family rows).
 
 Odd cases: the old (2016) format without ``:`` separators (``en0 : flags 0x5 (IPv4,DNS)``,
 ``reach 0x00000002 (Reachable)``) and its ``Signature Hash`` / ``generation`` lines (skipped);
-``No IPv6 states found``; the per-family ``REACH : flags …`` summary (not an interface, skipped).
+``No IPv6 states found``; the per-family ``REACH : flags …`` summary (not an interface, skipped);
+a VPN interface's ``VPN server : 45.76.183.20`` line (between ``address`` and ``reach``).
 Attribute lines before any interface and unknown lines are skipped with a warning.
 
 >>> df = parse("IPv4 network interface information\\n     en0 : flags      : 0x5 (IPv4,DNS)\\n"
@@ -60,6 +61,7 @@ NETWORK_ORDER = Schema("network_order", [
     Column("address", "string", "nwi `address` of the interface in that family"),
     Column("flags", "string", "nwi interface flags as written, e.g. `0x5 (IPv4,DNS)`"),
     Column("reach", "string", "nwi `reach` as written, e.g. `0x00000002 (Reachable)`"),
+    Column("vpn_server", "string", "nwi `VPN server` of a VPN interface (the tunnel's far end), e.g. `45.76.183.20`"),
     Column("enabled", "boolean", "networksetup: False for services marked `(*)`; NA for nwi"),
     Column("line", "Int64", "1-based line number of the interface / service line"),
 ], doc="Interface or service order as the system ranks it (scutil --nwi, networksetup).")
@@ -70,7 +72,7 @@ JC_NOTES: list[str] = []
 
 _FAMILY = re.compile(r"^IPv([46]) network interface information$")
 _IFACE = re.compile(r"^(\S+)\s*:\s*flags\s*:?\s*(.*)$")
-_ATTR = re.compile(r"^(address|reach)\s*:?\s*(.*)$")
+_ATTR = re.compile(r"^(address|reach|VPN server)\s*:?\s*(.*)$")
 _IGNORED = re.compile(r"^(Network information|No IPv[46] states found|Signature Hash\b|generation\b|REACH\s*:)")
 _SUMMARY = "Network interfaces:"
 
@@ -105,7 +107,7 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
             continue
         am = _ATTR.match(line)
         if am and current is not None:
-            current[am.group(1)] = am.group(2).strip()
+            current[am.group(1).lower().replace(" ", "_")] = am.group(2).strip()
             continue
         warn(warnings, n, f"scutil_nwi: unknown line: {line[:80]!r}")
     if not rows:

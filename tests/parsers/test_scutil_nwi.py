@@ -87,3 +87,20 @@ def test_garbage_and_truncation_warn():
     assert SCHEMA.check(df) == []
     assert df["interface"].tolist() == ["en0"]
     assert [w[0] for w in warnings] == [1, 4]
+
+
+def test_vpn_server_line_of_a_vpn_interface():
+    """configd prints ``VPN server : <address>`` for an interface a VPN runs on, between its
+    address and reach lines; it is read, not warned about."""
+    warnings = []
+    df = scutil_nwi.parse("IPv4 network interface information\n"
+                          "   utun4 : flags      : 0x5 (IPv4,DNS)\n"
+                          "           address    : 10.8.0.2\n"
+                          "           VPN server : 45.76.183.20\n"
+                          "           reach      : 0x00000003 (Transient Connection,Reachable)\n"
+                          "     en0 : flags      : 0x5 (IPv4,DNS)\n"
+                          "           address    : 192.168.1.23\n", warnings)
+    assert warnings == []
+    assert df[["interface", "address", "reach"]].values.tolist()[0] == [
+        "utun4", "10.8.0.2", "0x00000003 (Transient Connection,Reachable)"]
+    assert df["vpn_server"].tolist()[0] == "45.76.183.20" and df["vpn_server"].isna().tolist()[1]
