@@ -25,6 +25,7 @@ import jsonschema
 import pytest
 
 from nettrace.capture.redaction import leftovers
+from nettrace import catalog
 from nettrace.catalog import load_catalog
 from tests.conftest import ROOT, SCENARIOS
 from tests.fakemac.harness import SCRIPT, read_bundle, start_capture, streaming
@@ -297,7 +298,8 @@ def test_ctrl_c_under_zsh_stops_the_running_command_at_once(runs, name, phase, k
     log show's 120 s) before it stopped."""
     assert runs[name].get("sent") is True, runs[name]
     result, manifest, members = bundle(runs, name, rc=130)
-    assert runs[name]["seconds"] < 20
+    # the whole run ended before the killed command's own timeout could have: it was cut, not sat out
+    assert runs[name]["seconds"] < catalog.get(killed[0]).timeout, (runs[name]["seconds"], catalog.get(killed[0]).timeout)
     assert manifest["interrupted"] is True
     cut = [c for c in entries(manifest, killed[0], phase=killed[1]) if c["skipped"] is None]
     assert cut and cut[-1]["exit_code"] is not None and cut[-1]["timed_out"] is False
