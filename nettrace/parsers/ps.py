@@ -8,10 +8,11 @@ one blank-separated word except ``STARTED`` printed by ``lstart`` (five words: `
       PID  PPID   UID USER             STARTED COMMAND
       647   535     0 root     Sun Dec 28 10:01:02 2025 /Library/Application Support/ZeroTier/One/MacEthernetTapAgent 4868 d6:8b:8e:3b:53:14 2800 5000
 
-The line grammar: a header line sets the row pattern (``_row_pattern``: one named group per
-column) for the lines below it, up to the next header; text without a header is read as the
-catalog's column order. Each run of rows under one header is read at once with Arrow's regex
-kernel; a line the pattern does not fit is skipped with a warning, blank lines are skipped.
+The line grammar: a header line sets the columns of the lines below it, up to the next header;
+text without a header is read as the catalog's column order. The rows under one header are split
+on blanks all at once (Arrow). ``lstart`` and ``start`` print the same header, ``STARTED``; the
+rows tell which (lstart's first word is a weekday name). A line whose pid, ppid, uid, start
+time or command is missing or malformed is skipped with a warning; blank lines are skipped.
 
 Executable rule (``command`` has no quoting, so where the program path ends is a guess):
 
@@ -26,7 +27,9 @@ Executable rule (``command`` has no quoting, so where the program path ends is a
    MacOS/System Events``), else the next word.
 
 ``name`` is the basename (without the parentheses of ``(name)``); ``app_bundle`` is the outermost
-``/…/X.app`` of the executable.
+``/…/X.app`` of the executable. The rule runs as Arrow kernels over the words of all distinct
+command lines at once; it never looks past the first option, so it runs on the distinct texts
+before `` -``, and what follows joins the arguments as written.
 
 >>> df = parse("  PID  PPID COMMAND\\n  647   535 /Library/Application Support/ZeroTier/One/"
 ...            "MacEthernetTapAgent 4868 d6:8b:8e:3b:53:14 2800 5000")
@@ -43,9 +46,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ._schema import Column, Schema, warn
+from ._schema import Column, Schema, arrow_lines, warn
 
-__all__ = ["SCHEMAS", "JC_NOTES", "parse", "split_command"]
+__all__ = ["SCHEMAS", "JC_NOTES", "parse"]
 
 SCHEMAS = {
     "processes": Schema("processes", [
@@ -77,112 +80,146 @@ _HEADER = {"PID": "pid", "PPID": "ppid", "UID": "uid", "USER": "user", "STARTED"
            "CMD": "command", "COMM": "command", "ARGS": "command"}
 _DEFAULT = ("PID", "PPID", "UID", "USER", "STARTED", "COMMAND")  # the catalog's -o list
 _BUNDLE_EXE = re.compile(r"([^/]+)\.(?:app|xpc|appex)/Contents/MacOS/")
-_APP = re.compile(r"\.app(?=/|$)")
-
-
-def split_command(command: str) -> tuple[str, str]:
-    """Split a ps command line into ``(executable, args)`` (the rule in the module docstring).
-
-    >>> split_command("/System/Library/CoreServices/System Events.app/Contents/MacOS/System Events -psn_0_1")
-    ('/System/Library/CoreServices/System Events.app/Contents/MacOS/System Events', '-psn_0_1')
-    >>> split_command("/usr/libexec/UserEventAgent (System)")
-    ('/usr/libexec/UserEventAgent', '(System)')
-    """
-    if " " not in command:
-        return command, ""
-    words = command.split(" ")
-    if not command.startswith("/"):
-        exe = words[0]
-    else:
-        end = 0
-        for i in range(1, len(words)):
-            w = words[i]
-            if w[:1] in ("-", "/") or "=" in w or "://" in w:  # an argument: the path ended before it
-                break
-            if "/" in w:
-                end = i
-        exe = " ".join(words[:end + 1])
-        bundles = list(_BUNDLE_EXE.finditer(exe)) if "/Contents/MacOS/" in exe else None
-        if bundles:
-            m = bundles[-1]
-            tail = command[m.end():]
-            bundle = m[1]
-            if tail == bundle or tail.startswith(bundle + " "):
-                exe = command[:m.end() + len(bundle)]
-            else:
-                exe = command[:m.end()] + tail.split(" ", 1)[0]
-    return exe, command[len(exe):].strip()
-
-
-def _name(exe: str) -> str:
-    if exe[-1:] == ")" and exe[:1] == "(":
-        return exe[1:-1]
-    return exe[exe.rfind("/", 0, len(exe) - 1) + 1:] if exe[-1:] == "/" else exe[exe.rfind("/") + 1:]
-
-
-def _derive(command: str) -> tuple[str, str, str, str | None]:
-    """``(executable, args, name, app_bundle)`` of a command line."""
-    exe, arg = split_command(command) if " " in command else (command, "")
-    a = _APP.search(exe) if ".app" in exe and exe[0] == "/" else None
-    return exe, arg, _name(exe), exe[:a.end()] if a else None
 
 
 def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     """Parse ps output into the ``processes`` frame (see ``SCHEMAS``)."""
-    if "\r" in text:
-        text = text.replace("\r\n", "\n")
-    lines = pc.split_pattern(pa.array([text.rstrip()], pa.large_string()), "\n").flatten()
-    is_header = pc.match_substring_regex(lines, _HEADER_LINE).to_numpy(zero_copy_only=False)
-    starts = np.flatnonzero(is_header).tolist()
+    lines = pc.ascii_ltrim_whitespace(arrow_lines(text))
+    maybe = np.logical_or.reduce([_numpy(pc.starts_with(lines, w)) for w in ("PID ", "UID ", "USER ")])
+    starts = [i for i in np.flatnonzero(maybe).tolist() if _HEADER_LINE.match(lines[i].as_py())]
     parts = [(0, _DEFAULT)] if not starts or starts[0] else []
     parts += [(i + 1, lines[i].as_py().split()) for i in starts]
     ends = starts[starts[0] == 0:] + [len(lines)] if starts else [len(lines)]
-    pieces = []
-    for (first, header), end in zip(parts, ends):
-        pieces.append(_rows(lines.slice(first, end - first), first, header, warnings))
+    pieces = [_rows(lines.slice(first, end - first), first, header, warnings)
+              for (first, header), end in zip(parts, ends)]
     cols = {k: pa.concat_arrays([p[k] for p in pieces]) for k in pieces[0]} if len(pieces) > 1 else pieces[0]
-    commands = pc.dictionary_encode(cols["command"])  # the executable rule runs once per distinct command
-    derived = list(zip(*(_derive(c) for c in commands.dictionary.to_pylist()))) or [(), (), (), ()]
-    for key, values in zip(("executable", "args", "name", "app_bundle"), derived):
-        cols[key] = pa.array(values, pa.large_string()).take(commands.indices)
+    commands = pc.dictionary_encode(cols["command"])
+    for key, values in _derive(commands.dictionary).items():
+        cols[key] = values.take(commands.indices)
     return SCHEMAS["processes"].frame(cols, warnings=warnings)
 
 
-_HEADER_LINE = r"^ *(?:PID|UID|USER) .*\b(?:COMMAND|CMD|COMM|ARGS)\b"
-_WORD = r"[^ ]+"
-_FIELD = {"pid": r"\d+", "ppid": r"\d+", "uid": r"\d+", "user": _WORD,
-          # lstart (``Sun Dec 28 10:01:02 2025``), or start's one word: ``10:06AM`` (today),
-          # ``Thu05PM`` (this week), ``23Dec25`` (older) — adv_cmds ps/print.c, started()
-          "started": r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} +\d+ \d\d:\d\d:\d\d \d{4}|(?:[A-Z][a-z]{2})?\d[^ ]*"}
+_HEADER_LINE = re.compile(r"(?:PID|UID|USER) .*\b(?:COMMAND|CMD|COMM|ARGS)\b")
 _COLUMNS = ("pid", "ppid", "uid", "user", "started", "command")
+# lstart (``Sun Dec 28 10:01:02 2025``), or start's one word: ``10:06AM`` (today), ``Thu05PM``
+# (this week), ``23Dec25`` (older) — adv_cmds ps/print.c, started()
+_LSTART = r"^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} \d+ \d\d:\d\d:\d\d \d{4}$"
+_START = r"^(?:[A-Z][a-z]{2})?\d[^ ]*$"
 _MAX_COLUMNS = 64  # ps(1) has fewer keywords than this
 
 
-def _row_pattern(header: list[str]) -> str | None:
-    """The regex of a row under *header*: one group per column, the last takes the rest of the
-    line; None when the header has no PID, does not end in the command or is not a ps header
-    (more words than ps has keywords)."""
-    fields = [_HEADER.get(h) for h in header]
-    if "pid" not in fields or fields[-1] != "command" or len(fields) > _MAX_COLUMNS:
-        return None
-    groups = [f"(?P<{f}>{_FIELD[f]})" if f in _FIELD and f not in fields[:i] else f"(?:{_WORD})"
-              for i, f in enumerate(fields[:-1])]
-    return r"^ *" + " +".join(groups) + r"(?: +(?P<command>.*))?$"
-
-
 def _rows(lines: pa.Array, first: int, header: list[str], warnings: list | None) -> dict[str, pa.Array]:
-    """The columns of the rows in *lines* (line *first* + 1 onwards) under *header*."""
-    pattern = _row_pattern(header)
-    cells = pc.extract_regex(lines, pattern) if pattern else pa.nulls(len(lines), pa.struct([]))
-    ok = cells.is_valid().to_numpy(zero_copy_only=False)
-    blank = pc.equal(pc.utf8_trim_whitespace(lines), "").to_numpy(zero_copy_only=False)
-    for i in np.flatnonzero(~ok & ~blank).tolist():
-        line = lines[i].as_py().strip()
-        warn(warnings, first + i + 1, f"ps: not a process line: {line[:80]!r}")
-    names = {f.name for f in cells.type} if pattern else set()
-    out = {c: (cells.field(c).filter(ok) if c in names else pa.nulls(int(ok.sum()), pa.large_string()))
-           for c in _COLUMNS}
-    out["command"] = pc.utf8_rtrim_whitespace(out["command"])
-    out["started"] = pc.replace_substring(out["started"], "  ", " ")  # lstart pads the day: "Jun  2"
+    """The columns of the rows in *lines* (line *first* + 1 onwards) under *header*. Under a header
+    that is not ps's (no PID, not ending in the command, more words than ps has keywords) no line
+    is a row."""
+    fields = [_HEADER.get(h) for h in header]
+    ok, cols = np.zeros(len(lines), bool), {}
+    if "pid" in fields and fields[-1] == "command" and len(fields) <= _MAX_COLUMNS:
+        ok, cols = _cells(lines, fields, lstart=True)
+        if "started" in fields[:-1] and not ok.any():  # no row has lstart's five words: start's one
+            ok, cols = _cells(lines, fields, lstart=False)
+    if not ok.all():
+        blank = _numpy(pc.equal(pc.utf8_trim_whitespace(lines), ""))
+        for j in np.flatnonzero(~ok & ~blank).tolist():
+            warn(warnings, first + j + 1, f"ps: not a process line: {lines[j].as_py().strip()[:80]!r}")
+    out = {c: cols.get(c, pa.nulls(int(ok.sum()), pa.large_string())) for c in _COLUMNS}
     out["line"] = pa.array(np.flatnonzero(ok) + first + 1)
     return out
+
+
+def _cells(lines: pa.Array, fields: list, lstart: bool) -> tuple[np.ndarray, dict[str, pa.Array]]:
+    """Which *lines* are rows, and their columns, when a row is split on blanks into *fields*:
+    one word each (a repeated column: its first), five for ``STARTED`` when *lstart*, the rest
+    of the line for the command. A row's pid, ppid and uid are digits, its start time is one,
+    its command is not empty."""
+    spans, at = {}, 0  # column -> (first word, words); the command starts at word *at*
+    for f in fields[:-1]:
+        n = 5 if f == "started" and lstart else 1
+        spans.setdefault(f, (at, n))
+        at += n
+    words = pc.ascii_split_whitespace(lines, max_splits=at)
+    ok = _numpy(pc.greater(pc.list_value_length(words), at))
+    words = words if ok.all() else words.filter(pa.array(ok))
+    cols = {f: pc.list_element(words, i) if n == 1 else pc.binary_join(pc.list_slice(words, i, i + n), _text(" "))
+            for f, (i, n) in spans.items() if f in _COLUMNS}
+    cols["command"] = pc.utf8_rtrim_whitespace(pc.list_element(words, at))
+    good = _numpy(pc.not_equal(cols["command"], ""))
+    for f in ("pid", "ppid", "uid"):
+        if f in cols:
+            good &= _numpy(pc.ascii_is_decimal(cols[f]))
+    if "started" in cols:
+        good &= _numpy(pc.match_substring_regex(cols["started"], _LSTART if lstart else _START))
+    ok[ok] = good
+    return ok, cols if good.all() else {c: v.filter(pa.array(good)) for c, v in cols.items()}
+
+
+def _derive(commands: pa.Array) -> dict[str, pa.Array]:
+    """``executable``, ``args``, ``name`` and ``app_bundle`` of distinct command lines: the rule on
+    the distinct texts before the first `` -``, the rest joining the arguments."""
+    cut = pc.split_pattern(commands, " -", max_splits=1)
+    heads = pc.dictionary_encode(pc.list_element(cut, 0))
+    out = {key: values.take(heads.indices) for key, values in _executables(heads.dictionary).items()}
+    options = pc.if_else(pc.equal(pc.list_value_length(cut), 2), pc.binary_join(pc.list_slice(cut, 1), _text("")),
+                         _text(None))
+    out["args"] = pc.utf8_trim_whitespace(
+        pc.binary_join_element_wise(out["args"], options, _text(" -"), null_handling="skip"))
+    return out
+
+
+def _executables(commands: pa.Array) -> dict[str, pa.Array]:
+    """``executable``, ``args`` (not yet stripped), ``name`` and ``app_bundle`` of distinct command
+    lines, by the rule in the module docstring. All their words (``split(" ")``) are one flat
+    array; a command's path ends at its last word holding a ``/`` before its first argument."""
+    words = pc.split_pattern(commands, " ")
+    flat = pc.list_flatten(words)
+    first = words.offsets.to_numpy()[:-1]  # where each command's words start in *flat*
+    owner = pc.list_parent_indices(words).to_numpy()  # the command of each word
+    pos = np.arange(len(flat)) - first[owner]  # a word's place in its command
+    is_arg = _numpy(pc.match_substring_regex(flat, r"^(?:[-/]|[^=]*=|.*://)")) & (pos > 0)  # option, path, URL, key=value
+    first_arg = np.minimum.reduceat(np.where(is_arg, pos, len(flat)), first)
+    in_path = _numpy(pc.match_substring(flat, "/")) & (pos < first_arg[owner])
+    end = np.maximum.reduceat(np.where(in_path, pos, 0), first)  # the last word of the path
+    end[~_numpy(pc.starts_with(commands, "/"))] = 0  # not a path: the first word
+    in_exe = pos <= end[owner]
+    exe = pc.binary_join(_lists(flat.filter(in_exe), end + 1), _text(" "))
+    args = pc.binary_join(_lists(flat.filter(~in_exe), np.diff(words.offsets.to_numpy()) - end - 1), _text(" "))
+    exe, args = _bundle_programs(commands, exe, args)
+    bracketed = pc.and_(pc.starts_with(exe, "("), pc.ends_with(exe, ")"))
+    basename = pc.extract_regex(exe, r"(?P<name>[^/]*/?)$").field("name")
+    app = pc.binary_join_element_wise(pc.list_element(pc.split_pattern(exe, ".app/", max_splits=1), 0),
+                                      _text(".app"), _text(""))  # up to the first X.app/
+    app = pc.if_else(pc.match_substring(exe, ".app/"), app, pc.if_else(pc.ends_with(exe, ".app"), exe, _text(None)))
+    return {"executable": exe, "args": args,
+            "name": pc.if_else(bracketed, pc.utf8_slice_codeunits(exe, 1, -1), basename),
+            "app_bundle": pc.if_else(pc.starts_with(exe, "/"), app, _text(None))}
+
+
+def _bundle_programs(commands: pa.Array, exe: pa.Array, args: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """Rule 3 on the executables holding ``/Contents/MacOS/``, in Python: whether the command
+    continues with the bundle's name compares two parts of each command (no Arrow kernel does)."""
+    inside = pc.match_substring(exe, "/Contents/MacOS/")
+    rows = pa.array(np.flatnonzero(_numpy(inside)))
+    exes, argss = exe.take(rows).to_pylist(), args.take(rows).to_pylist()
+    for k, command in enumerate(commands.take(rows).to_pylist()):
+        m = None
+        for m in _BUNDLE_EXE.finditer(exes[k]):  # the last one
+            pass
+        if m is not None:
+            tail, bundle = command[m.end():], m[1]
+            program = bundle if tail == bundle or tail.startswith(bundle + " ") else tail.split(" ", 1)[0]
+            exes[k], argss[k] = command[:m.end()] + program, tail[len(program):]
+    return (pc.replace_with_mask(exe, inside, pa.array(exes, pa.large_string())),
+            pc.replace_with_mask(args, inside, pa.array(argss, pa.large_string())))
+
+
+def _lists(values: pa.Array, lengths: np.ndarray) -> pa.Array:
+    """*values* cut into consecutive lists of *lengths*."""
+    return pa.LargeListArray.from_arrays(pa.array(np.concatenate([[0], np.cumsum(lengths)])), values)
+
+
+def _text(s: str | None) -> pa.Scalar:
+    return pa.scalar(s, pa.large_string())
+
+
+def _numpy(mask) -> np.ndarray:
+    return mask.to_numpy(zero_copy_only=False)

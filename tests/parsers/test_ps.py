@@ -77,6 +77,11 @@ def test_seed_000_ps_p():
      "/Library/Application Support/JAMF/Jamf.app/Contents/MacOS/JamfDaemon.app/Contents/MacOS/JamfDaemon",
      "/Library/Application Support/JAMF/Jamf.app"),
     ("com.docker.hyperkit -A -u -F vms/0/hyperkit.pid", "com.docker.hyperkit", None),
+    ("/opt/x/bin/tool 12 sub/dir  -v  --k=v", "/opt/x/bin/tool 12 sub/dir", None),
+    ("/Applications/Backup and Sync.app/Contents/MacOS/Backup and Sync -psn_0_1",
+     "/Applications/Backup and Sync.app/Contents/MacOS/Backup and Sync", "/Applications/Backup and Sync.app"),
+    ("/usr/bin/curl http://example.com/a b/c", "/usr/bin/curl", None),
+    ("/usr/local/bin/node key=v dir/file.js", "/usr/local/bin/node", None),
     ("(launchd)", "(launchd)", None),
 ])
 def test_executable_rule(command, executable, bundle):
@@ -99,8 +104,9 @@ def test_garbage_and_truncated_rows_warn():
     df = ps.parse("  PID  PPID   UID USER             STARTED COMMAND\n"
                   "    1     0     0 root     Sun Dec 28 09:58:11 2025 /sbin/launchd\n"
                   "  abc   def\n"
-                  "  382     1     0 root     Sun Dec\n", w)
-    assert df["pid"].tolist() == [1] and [n for n, _ in w] == [3, 4]
+                  "  382     1     0 root     Sun Dec\n"
+                  "  383     1     0 root     Sun Dec 28 09:58:11 2025\n", w)  # no command: cut
+    assert df["pid"].tolist() == [1] and [n for n, _ in w] == [3, 4, 5]
     assert SCHEMA.check(ps.parse("\x00garbage", w)) == []
 
 
