@@ -110,13 +110,16 @@ _NUMERIC_COLS = ("refs", "use", "mtu")
 _FLAG_CHARS = frozenset(FLAG_NAMES) | frozenset("ABEFKNOPQTVZadefhjklnopqstuvwxyz0456789")
 _NARROW = 18  # the Destination/Gateway width of netstat -r (and of every IPv4 table)
 _PREFIX = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\t"
-# structure lines: the header, section titles, other netstat displays
-_STRUCTURE = r"^\s*(?:Destination\s|Routing\s+tables|Active\s|Name\s|Registered\s|Proto\s|\S+:\s*$)"
+# structure lines: the header, other netstat displays (and section titles: one word ending in ':')
+_STRUCTURE = r"^\s*(?:Destination\s|Routing\s+tables|Active\s|Name\s|Registered\s|Proto\s)"
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 _V4 = rf"^(?P<addr>{_OCTET}(?:\.{_OCTET}){{0,3}})(?:/(?P<plen>3[0-2]|[12]?\d))?$"
 _HEX = r"[0-9a-f]{1,4}"
 _V6 = (rf"^(?P<addr>(?:{_HEX}:){{7}}{_HEX}|(?:{_HEX}(?::{_HEX}){{0,6}})?::(?:{_HEX}(?::{_HEX}){{0,6}})?)"
        r"(?:%[^/]*)?(?:/(?P<plen>\d{1,3}))?$")
+# a destination's parts, once _V4/_V6 said it is one (RE2 takes these apart in one pass)
+_V4_PARTS = r"^(?P<addr>[\d.]+)(?:/(?P<plen>\d{1,2}))?$"
+_V6_PARTS = r"^(?P<addr>[0-9a-f:]+)(?:%[^/]*)?(?:/(?P<plen>\d{1,3}))?$"
 _MAC = r"^[0-9a-fA-F]{1,2}(?::[0-9a-fA-F]{1,2}){5}$|^[0-9a-fA-F]{1,2}(?:\.[0-9a-fA-F]{1,2}){4,}$"
 _IFNAME = r"^[a-z]+[0-9]+$"
 _STR = pa.large_string()
@@ -129,15 +132,18 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     lines = arrow_lines(text)
     if "Z\t" in text:  # the capture prefix
         lines = pc.replace_substring_regex(lines, _PREFIX, "", max_replacements=1)
-    structure = np.flatnonzero(pc.match_substring_regex(lines, _STRUCTURE).to_numpy(zero_copy_only=False))
+    trimmed = pc.ascii_trim_whitespace(lines)
+    title = _numpy(pc.ends_with(trimmed, ":"))
+    title[title] = _numpy(pc.match_substring_regex(trimmed.filter(title), r"^\S+:$"))
+    structure = np.flatnonzero(_numpy(pc.match_substring_regex(lines, _STRUCTURE)) | title)
     states = _states(lines.take(structure).to_pylist(), structure + 1, warnings)
-    blank = pc.equal(pc.ascii_trim_whitespace(lines), "").to_numpy(zero_copy_only=False)
+    blank = _numpy(pc.equal(trimmed, ""))
     # every other line under a routing table is a route line: its fields, split at blanks all at once
     states = _by_key(states + [_DEFAULT_STATE])
     under = np.searchsorted(structure, np.arange(len(lines)), "right") - 1  # -1 (the default): none above
     at = np.flatnonzero(~blank & ~np.isin(np.arange(len(lines)), structure) & ~states["skipping"][under].astype(bool))
     row = {key: v[under[at]] for key, v in states.items()}
-    cols, ok = _fields(pc.ascii_trim_whitespace(lines.take(at)), at, warnings)
+    cols, ok = _fields(trimmed.take(at), at, warnings)
     return _rows(cols, at[ok], {key: v[ok] for key, v in row.items()}, warnings)
 
 
@@ -231,11 +237,12 @@ def _rows(cols: dict, at: np.ndarray, state: dict, warnings) -> pd.DataFrame:
     k = len(at)
     dest, gw, flags = cols["destination"], cols["gateway"], cols["flags"]
     # family: the table's, else from the destination (or a default's gateway)
-    colon = lambda a: pc.match_substring(a, ":").to_numpy(zero_copy_only=False)  # noqa: E731
     kind, gateway_index = _gateways(gw)
-    is_default = pc.equal(dest, "default").to_numpy(zero_copy_only=False)
-    inet6 = np.where(state["family"] == None, colon(dest) | (is_default & colon(gw) & (kind != _MAC_KIND)),  # noqa: E711
-                     state["family"] == "inet6").astype(bool)
+    is_default = _numpy(pc.equal(dest, "default"))
+    inet6 = (state["family"] == "inet6").astype(bool)
+    unknown = np.flatnonzero(state["family"] == None)  # noqa: E711
+    inet6[unknown] = _numpy(pc.match_substring(dest.take(unknown), ":")) | (
+        is_default[unknown] & _numpy(pc.match_substring(gw.take(unknown), ":")) & (kind[unknown] != _MAC_KIND))
     # flags, per distinct value
     fenc = pc.dictionary_encode(flags)
     distinct = fenc.dictionary.to_pylist()
@@ -333,19 +340,19 @@ def _cidrs(dest: pa.Array, inet6: np.ndarray, host: np.ndarray, cut: np.ndarray)
     is_default = pc.equal(dest, "default").to_numpy(zero_copy_only=False)
     found = [(np.flatnonzero(is_default), pa.array(np.where(inet6[is_default], "::/0", "0.0.0.0/0"), _STR))]
     v4 = np.flatnonzero(~inet6 & ~is_default)
-    parts = pc.extract_regex(dest.take(v4), _V4)
-    ok = parts.is_valid().to_numpy(zero_copy_only=False)
-    v4, parts = v4[ok], parts.filter(ok)
+    v4 = v4[_numpy(pc.match_substring_regex(dest.take(v4), _V4))]
+    parts = pc.extract_regex(dest.take(v4), _V4_PARTS)
     addr, plen = pc.struct_field(parts, [0]), pc.struct_field(parts, [1])
     dots = pc.count_substring(addr, ".")  # 127 -> 127.0.0.0/8, 10.244 -> 10.244.0.0/16, ...
     prefix = pc.if_else(pc.equal(plen, ""), _BY_DOTS.take(dots), plen)
     found.append((v4, _join(addr, _PAD.take(dots), "/", prefix)))
     v6 = np.flatnonzero(inet6 & ~is_default)
-    parts = pc.extract_regex(pc.utf8_lower(dest.take(v6)), _V6)
+    lower = pc.utf8_lower(dest.take(v6))
+    parts = pc.extract_regex(lower, _V6_PARTS)
     plen = pc.fill_null(pc.struct_field(parts, [1]), "")
     given = pc.not_equal(plen, "").to_numpy(zero_copy_only=False)
     bits = np.where(given, pc.cast(pc.if_else(given, plen, "0"), pa.int64()).to_numpy(), 128)
-    ok = parts.is_valid().to_numpy(zero_copy_only=False) & ~cut[v6] & (given | host[v6]) & (bits <= 128)
+    ok = _numpy(pc.match_substring_regex(lower, _V6)) & ~cut[v6] & (given | host[v6]) & (bits <= 128)
     found.append((v6[ok], _join(pc.struct_field(parts, [0]).filter(ok), "/", pc.cast(pa.array(bits[ok]), _STR))))
     scope = pc.struct_field(pc.extract_regex(dest.take(v6), r"%(?P<scope>[^/]+)"), [0])
     return _scatter(len(dest), found), _scatter(len(dest), [(v6, scope)])
@@ -381,3 +388,7 @@ def normalize_destination(dest: str, family: str, host: bool = True) -> tuple[st
     """
     cidr, scope = _cidrs(pa.array([dest], _STR), np.array([family == "inet6"]), np.array([host]), np.array([False]))
     return cidr[0].as_py(), scope[0].as_py()
+
+
+def _numpy(a: pa.Array) -> np.ndarray:
+    return a.to_numpy(zero_copy_only=False)
