@@ -26,7 +26,7 @@ from functools import lru_cache
 from importlib import resources
 
 __all__ = ["Product", "match", "products", "macos_model", "system_proxies", "is_system_proxy",
-           "service_registries", "extension_versions", "cellar_version"]
+           "service_registries", "extension_versions", "cellar_version", "product_version"]
 
 
 @dataclass(frozen=True)
@@ -134,6 +134,21 @@ def cellar_version(executable: str | None) -> str | None:
     """
     m = _CELLAR.search(executable or "")
     return m[1] if m else None
+
+
+def product_version(extensions, product: str | None, executable: str | None) -> tuple[str, str] | None:
+    """``(version, where)`` of a product as a bundle shows it: its system extension's version
+    (``where`` = ``extension``; *extensions* as for :func:`extension_versions`), else the version
+    folder of a Homebrew path (``cellar``); None when neither says.
+
+    >>> product_version([], "OpenConnect", "/opt/homebrew/Cellar/openconnect/9.12_1/sbin/openconnect")
+    ('9.12_1', 'cellar')
+    """
+    v = extension_versions(extensions).get(product) if product else None
+    if v:
+        return v, "extension"
+    v = cellar_version(executable)
+    return (v, "cellar") if v else None
 
 
 def interface_product_hint(interface: str) -> list[str]:

@@ -301,3 +301,22 @@ def test_figures_display_as_png_in_ipython_without_pyplot():
 )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr[-800:]
+
+
+def test_openconnect_story_names_its_homebrew_version_and_wraps_its_log_evidence():
+    """Seed 004's culprit runs from /opt/homebrew/Cellar/openconnect/9.12_1/: the process step
+    says which version that is; its unified-log lines wrap as prose, under a caption whose long
+    predicate is elided (the manifest keeps the whole command)."""
+    import nettrace
+    from tests.conftest import SAMPLES
+
+    s = story.open_story(nettrace.load(SAMPLES / "004-openconnect-residue.tar.gz"), lang="en")
+    blocks = story.process_product(s).blocks
+    prose = " ".join(doc.plain(b["spans"]) for b in blocks if b["type"] == "p")
+    assert "belongs to OpenConnect. Its path is Homebrew's folder of version 9.12_1." in prose
+    logs = [b for b in blocks if b["type"] == "evidence" and b["file"].endswith(".ndjson")]
+    assert logs and all(b["wrap"] for b in logs)
+    assert logs[0]["command"] == "sudo log show --style ndjson --last 30m --predicate '…'"
+    assert 'class="evidence wrap"' in doc.block_html(logs[0])
+    tables = [b for b in blocks if b["type"] == "evidence" and not b["file"].endswith(".ndjson")]
+    assert all(not b["wrap"] for b in tables)

@@ -124,14 +124,6 @@ def machine_id(hardware_ports, redacted: bool) -> str | None:
     return hashlib.sha256(f"nettrace machine {str(ether.iloc[0]).lower()}".encode()).hexdigest()[:16]
 
 
-def _version(extensions: dict, product: str | None, executable: str | None) -> str | None:
-    """A product's version as the bundle shows it: its system extension's (systemextensionsctl), else
-    the version in a Homebrew Cellar path; None when neither is there."""
-    from nettrace.products import cellar_version
-
-    return (extensions.get(product) if product else None) or cellar_version(executable)
-
-
 def bundle_tables(path) -> dict[str, pa.Table]:
     """Load and analyze the bundle at *path*; its rows for every table in :data:`TABLES`.
 
@@ -141,7 +133,7 @@ def bundle_tables(path) -> dict[str, pa.Table]:
 
     import nettrace
     from nettrace.errors import NettraceError
-    from nettrace.products import extension_versions, match
+    from nettrace.products import match, product_version
 
     path = Path(path)
     try:
@@ -165,7 +157,12 @@ def bundle_tables(path) -> dict[str, pa.Table]:
     internet = facts.to_dict().get("internet") or {}
     worst = next((s for s in _SEVERITY_ORDER if any(f.severity == s for f in findings)), None)
     warnings = b.warnings
-    versions = extension_versions(_records(b.latest("system_extensions"), ["bundle_id", "version"]))
+    extensions = _records(b.latest("system_extensions"), ["bundle_id", "version"])
+
+    def version(product, executable):
+        v = product_version(extensions, _none(product), _none(executable))
+        return v[0] if v else None
+
     rows = {name: [] for name in TABLES}
     rows["bundles"].append({
         "bundle_id": bid, "file": path.name, "host": m.get("host"),
@@ -186,7 +183,7 @@ def bundle_tables(path) -> dict[str, pa.Table]:
             "bundle_id": bid, "id": f.id, "severity": f.severity, "title": f.title("en"),
             "culprit_pid": getattr(c, "pid", None), "process": getattr(c, "name", None),
             "executable": getattr(c, "executable", None), "product": getattr(c, "product", None),
-            "product_version": _version(versions, getattr(c, "product", None), getattr(c, "executable", None)),
+            "product_version": version(getattr(c, "product", None), getattr(c, "executable", None)),
         })
     routes = b.latest("routes")
     for r in _records(routes, [f.name for f in SCHEMAS["routes"]]):
@@ -194,7 +191,7 @@ def bundle_tables(path) -> dict[str, pa.Table]:
     ifaces = facts.interfaces
     for r in _records(ifaces, [f.name for f in SCHEMAS["interfaces"]]):
         r = dict(r, bundle_id=bid)
-        r["product_version"] = _version(versions, _none(r.get("product")), _none(r.get("owner_executable")))
+        r["product_version"] = version(r.get("product"), r.get("owner_executable"))
         r["addresses"] = " ".join(map(str, r.get("addresses") or []))
         rows["interfaces"].append(r)
         if _none(r.get("owner_pid")) is not None:
@@ -214,7 +211,7 @@ def bundle_tables(path) -> dict[str, pa.Table]:
             product = match(exe, name).name if (exe or name) else None
             rows["processes"].append({
                 "bundle_id": bid, "pid": int(pid), "name": name, "executable": exe,
-                "product": product, "product_version": _version(versions, product, exe),
+                "product": product, "product_version": version(product, exe),
                 "role": "route writer", "interface": _none(iface),
             })
     for w in _records(warnings, ["file", "line", "kind", "message"]):

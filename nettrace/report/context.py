@@ -162,11 +162,17 @@ class Story:
         return next((c for c in self.bundle.manifest.get("commands") or []
                      if file and file in (c.get("output"), c.get("stderr"))), {})
 
-    def command_line(self, file: str) -> str:
+    def command_line(self, file: str, short: bool = False) -> str:
+        """The command that wrote *file*, as a shell line; *short*: an argument of over 60
+        characters (log show's predicate) as ``'…'``; the bundle's manifest keeps it whole."""
         c = self.command_of(file)
         if not c.get("argv"):
             return ""
-        return ("sudo " if c.get("as") == "root" else "") + shlex.join(str(a) for a in c["argv"])
+        argv = [str(a) for a in c["argv"]]
+        line = shlex.join(argv)
+        if short and any(len(a) > 60 for a in argv):
+            line = " ".join("'…'" if len(a) > 60 else shlex.quote(a) for a in argv)
+        return ("sudo " if c.get("as") == "root" else "") + line
 
     def raw_lines(self, file: str) -> list[str]:
         try:
@@ -209,9 +215,9 @@ class Story:
             when = self.when(time)
         else:
             when = self.when(stamp) if stamp else self.when(self.command_of(file).get("started_at"))
-        return {"type": "evidence", "command": self.r(self.command_line(file)), "file": file,
+        return {"type": "evidence", "command": self.r(self.command_line(file, short=True)), "file": file,
                 "line": lines[0], "time": when, "text": self.r("\n".join(out)),
-                "note": self.t("evidence.cut", columns=cut) if cut else ""}
+                "note": self.t("evidence.cut", columns=cut) if cut else "", "wrap": file.endswith(".ndjson")}
 
     def _log_line(self, body: str) -> str:
         """One ``log show --style ndjson`` record as ``time  process[pid]  message``."""

@@ -162,7 +162,8 @@ def block_html(b: dict) -> str:
                 f"<tbody>{body}</tbody></table></div>")
     if kind == "evidence":
         cap = _caption_html(b)
-        return (f'<figure class="evidence"><figcaption>{cap}</figcaption>'
+        cls = "evidence wrap" if b.get("wrap") else "evidence"
+        return (f'<figure class="{cls}"><figcaption>{cap}</figcaption>'
                 f"<pre><code>{_e(b['text'])}</code></pre></figure>")
     if kind == "code":
         cap = f"<figcaption>{spans_html(b['caption'])}</figcaption>" if b.get("caption") else ""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from nettrace import graph as g
 from nettrace.bundle import split_prefix
-from nettrace.products import system_proxies
+from nettrace.products import product_version, system_proxies
 from nettrace.report.context import MONITOR_FILE, Section, Story, h, na, p, s_
 from nettrace.report.doc import code, text
 from nettrace.report.symptoms import route_events as events_of
@@ -240,7 +240,11 @@ def process_product(s: Story) -> Section:
     prod = s.chain_nodes("product")
     product = s.label(prod[0]) if prod else s.product
     if exe and product:
-        blocks.append(p(s.f("process.product", exe=s.c(exe), product=s.c(product))))
+        spans = s.f("process.product", exe=s.c(exe), product=s.c(product))
+        ext = s.bundle.latest("system_extensions")
+        rows = ext[["bundle_id", "version"]].to_dict("records") if "version" in ext else []
+        version = product_version(rows, product, exe)
+        blocks.append(p(spans + (s.f(f"process.version_{version[1]}", version=s.c(version[0])) if version else [])))
     elif product:
         blocks.append(p(s.f("process.product_only", product=s.c(product))))
     return Section(blocks)
