@@ -57,7 +57,7 @@ import pyarrow.compute as pc
 
 from ._schema import Column, Schema, arrow_lines, warn
 
-__all__ = ["SCHEMAS", "JC_NOTES", "FLAG_NAMES", "parse", "normalize_destination", "gateway_kind"]
+__all__ = ["SCHEMAS", "JC_NOTES", "FLAG_NAMES", "parse"]
 
 SCHEMAS = {
     "routes": Schema("routes", [
@@ -322,15 +322,6 @@ def _gateways(gw: pa.Array) -> tuple[np.ndarray, pa.Array]:
     return codes[enc.indices.to_numpy(zero_copy_only=False)], index.take(enc.indices)
 
 
-def gateway_kind(gateway: str) -> str:
-    """ip, link, mac or interface.
-
-    >>> [gateway_kind(g) for g in ("link#28", "c6:52:4f:cc:a7:64", "ff.ff.ff.ff.ff.ff", "utun6", "10.51.0.1")]
-    ['link', 'mac', 'mac', 'interface', 'ip']
-    """
-    return _KINDS[int(_gateways(pa.array([gateway], _STR))[0][0])].as_py()
-
-
 def _cidrs(dest: pa.Array, inet6: np.ndarray, host: np.ndarray, cut: np.ndarray) -> tuple[pa.Array, pa.Array]:
     """(cidr, dest_scope) of every destination, with Arrow kernels: IPv4 as ``netname`` shortens it
     (octets padded, the prefix from ``/N`` or the octet count); IPv6 as ``inet_ntop`` prints it
@@ -373,21 +364,6 @@ def _scatter(n: int, found: list) -> pa.Array:
         start += len(rows)
     values = pa.concat_arrays([pc.cast(v, _STR) for _, v in found])
     return values.take(pa.array(where, mask=where < 0))
-
-
-def normalize_destination(dest: str, family: str, host: bool = True) -> tuple[str | None, str | None]:
-    """``(cidr, scope)`` of one netstat destination of *family* (:func:`_cidrs`); an IPv6 destination
-    without a ``/prefix`` is a host (/128) only when *host* (the ``H`` flag).
-
-    >>> normalize_destination("59.78.176/20", "inet"), normalize_destination("127", "inet")
-    (('59.78.176.0/20', None), ('127.0.0.0/8', None))
-    >>> normalize_destination("fe80::%en0/64", "inet6"), normalize_destination("default", "inet6")
-    (('fe80::/64', 'en0'), ('::/0', None))
-    >>> normalize_destination("fe80::%en1", "inet6", host=False), normalize_destination("::1", "inet6")
-    ((None, 'en1'), ('::1/128', None))
-    """
-    cidr, scope = _cidrs(pa.array([dest], _STR), np.array([family == "inet6"]), np.array([host]), np.array([False]))
-    return cidr[0].as_py(), scope[0].as_py()
 
 
 def _numpy(a: pa.Array) -> np.ndarray:
