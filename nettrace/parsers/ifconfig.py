@@ -28,7 +28,8 @@ Odd cases handled:
   in network_cmds-245 (Mac OS X 10.4) and earlier (``ifmedia.c`` ``media_status``);
 - the link-level address: ``ether`` for Ethernet-like interfaces, ``lladdr`` for the others
   (FireWire ``fw0``'s 8-byte EUI-64; ``af_link.c`` ``link_status``): both go to ``ether``;
-- bridge ``Configuration:`` lines and member detail lines are known and skipped silently;
+- bridge ``Configuration:`` lines, member detail lines and the learned addresses under ``Address
+  cache:`` (``dc:a6:32:5e:90:1b Vlan1 en7 1190 flags=0<>``) are known and skipped silently;
   ``ifconfig -v`` detail lines (``generation id:``, ``agent ...``, ``scheduler: ...``), gif/stf
   ``tunnel inet A --> B`` and ``ifconfig -m``'s ``supported media:`` list too;
 - CRLF line ends and the capture prefix ``2025-12-28T02:15:27Z<TAB>``.
@@ -125,6 +126,9 @@ _KINDS = {
 _PREFIX_RE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\t")
 _HEADER_RE = re.compile(r"^\s*([^\s:]+): flags=([0-9a-fA-F]+)<([^>]*)>(.*)$")
 _BITS_RE = re.compile(r"=([0-9a-fA-F]+)<([^>]*)>")
+# a bridge's learned address under ``Address cache:`` (ifbridge.c, bridge_addresses: MAC, Vlan N,
+# member, expiry, flags), known and not read
+_CACHE_RE = re.compile(r"^[0-9a-fA-F:]+ Vlan\d+ \S+ \d+ flags=")
 
 # Lines that are known and deliberately not read (bridge configuration, ifconfig -v details).
 _SKIP_PREFIXES = (
@@ -183,6 +187,8 @@ def parse(text: str, warnings: list | None = None) -> dict[str, pd.DataFrame]:
             raw = raw[21:]
         s = raw.strip()
         if not s:
+            continue
+        if _CACHE_RE.match(s):
             continue
         if " flags=" in s and not s.startswith("member:"):
             m = _HEADER_RE.match(s)

@@ -223,3 +223,18 @@ def test_older_media_line_with_status_and_firewire_lladdr():
 def test_unknown_lines_warn():
     ifaces, addrs, warnings = _parse("en0: flags=8863<UP> mtu 1500\n\tsomething new 42\n")
     assert len(ifaces) == 1 and warnings == [(2, "unknown ifconfig line: 'something new 42'")]
+
+
+def test_bridge_address_cache_entries_are_known():
+    """ifbridge.c prints each learned address under ``Address cache:`` as MAC, Vlan N, member,
+    expiry and flags; the line neither warns nor becomes an interface."""
+    warnings = []
+    df = ifconfig.parse("bridge100: flags=8a63<UP,BROADCAST,SMART,RUNNING,ALLMULTI,SIMPLEX,MULTICAST> mtu 1500\n"
+                        "\tmember: en7 flags=3<LEARNING,DISCOVER>\n"
+                        "\t        ifmaxaddr 0 port 19 priority 0 path cost 0\n"
+                        "\tAddress cache:\n"
+                        "\t\tdc:a6:32:5e:90:1b Vlan1 en7 1190 flags=0<>\n"
+                        "\tstatus: active\n", warnings)["interfaces"]
+    assert warnings == []
+    assert df["name"].tolist() == ["bridge100"] and df["members"].tolist() == [["en7"]]
+    assert df["status"].tolist() == ["active"]
