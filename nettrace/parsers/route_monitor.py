@@ -249,32 +249,10 @@ def _piece(text: str, first: int, warnings: list | None, final: bool, memo: dict
     """The columns of the messages in *text* (whole lines; *first* is the number of its first
     line; None without messages), and the number of its lines."""
     lines = arrow_lines(text)
-    raw = lines.view(pa.large_binary())
-    # the capture prefix: 21 characters of a UTC time and a tab, checked once per distinct value
-    stamps = pc.dictionary_encode(pc.binary_slice(raw, 0, 21))
-    ok = pc.match_substring_regex(stamps.dictionary, _PREFIX).to_numpy(zero_copy_only=False)
-    prefixed = np.append(ok, False)[stamps.indices.to_numpy(zero_copy_only=False)]
-    captured = pc.binary_slice(stamps.dictionary, 0, 20).view(_STR)  # by stamps.indices, where prefixed
-    # a line's kind from its first four characters after the prefix (and after blanks, if indented)
-    kind = _kinds(_unless_prefixed(pc.binary_slice(raw, 0, 4), prefixed, lambda _: pc.binary_slice(raw, 21, 25)))
-    indented = np.flatnonzero(kind == INDENTED)
-    kind[indented] = _kinds(pc.binary_slice(
-        pc.utf8_ltrim_whitespace(_body(lines, prefixed, indented)).view(pa.large_binary()), 0, 4))
-    other = np.flatnonzero(kind == OTHER)  # an RTM line after other text (route -v's echo, a paste)
-    other = other[(other == 0) | (kind[other - 1] != SOCKADDRS)]  # (not an address line)
-    kind[other[pc.match_substring(lines.take(other), "RTM_").to_numpy(zero_copy_only=False)]] = RTM
+    body, prefixed, stamp_of, stamps = _without_prefix(lines)
+    kind = _kinds(body)
     # each kind's lines through its regex (once per distinct line); lines that do not match are unknown
-    found = {}
-    for k, pattern in _GRAMMAR.items():
-        at = np.flatnonzero(kind == k)
-        body = _body(lines, prefixed, at)
-        seq = None
-        if k == RTM:  # seq changes with every message: read on its own, the rest of the line once
-            body, seq = _split_seq(body)
-        table, codes = _extract(body, pattern)
-        matched = np.append(table.is_valid().to_numpy(zero_copy_only=False), False)[codes]
-        kind[at[~matched]] = OTHER
-        found[k] = (at[matched], codes[matched], table, seq.filter(matched) if seq is not None else None)
+    found = {k: _read_kind(body, kind, k) for k in _GRAMMAR}
     # messages: a header starts one, an RTM line starts one unless it directly follows a header
     events = np.flatnonzero((kind == HEADER) | (kind == RTM))
     is_rtm = kind[events] == RTM
@@ -288,69 +266,100 @@ def _piece(text: str, first: int, warnings: list | None, final: bool, memo: dict
     a_at = a_at[a_at < len(kind)]
     a_at = a_at[~np.isin(kind[a_at], (HEADER, RTM, MARKER))]
     kind[a_at] = ADDRESS
-    # each message's fields: one line of each kind per message (a second one is an unknown line)
-    cols: dict = {}
-    seen = {}
-    for k, (at, codes, table, seq) in found.items():
+    # each message's line of each kind, as its row of that kind's table (-1: none); a second line
+    # of one kind in a message is an unknown line
+    rows, tables, seq = {}, {}, None
+    for k, (at, codes, table, seqs) in found.items():
         keep = _first_in_message(at, msg_of)
         kind[at[~keep]] = OTHER
-        seen[k] = at[keep]
-        row = np.full(n, -1, np.int64)
-        row[msg_of[at[keep]]] = codes[keep]
-        row = pa.array(row, mask=row < 0)
-        for i, field in enumerate(table.type):  # typed once per distinct line, then one take per column
-            cols[field.name] = _typed(field.name, table.field(i)).take(row)
-        if seq is not None:
-            seq = pc.cast(seq.filter(keep), pa.int64())
-            cols["seq"] = pc.coalesce(_per_message(seq, msg_of[at[keep]], n), cols["seq"])
+        at, codes = at[keep], codes[keep]
+        pos = np.full(n, -1, np.int64)  # each message's line of this kind, as an index into at
+        pos[msg_of[at]] = np.arange(len(at))
+        rows[k] = np.append(codes, -1)[pos]
+        tables[k] = {field.name: _typed(field.name, table.field(i)) for i, field in enumerate(table.type)}
+        if seqs is not None:
+            seq = pc.cast(seqs.filter(keep), pa.int64()).take(pa.array(pos, mask=pos < 0))
     if n:
         # a flags line belongs to an RTM line that printed none (a wrapped line)
-        printed = pc.is_valid(cols["has_flags"]).to_numpy(zero_copy_only=False)
-        kind[seen[FLAGS][printed[msg_of[seen[FLAGS]]]]] = OTHER
-        addresses = _addresses(_body(lines, prefixed, a_at), msg_of[a_at], cols["roles"], n,
-                               a_at + first, warnings)
+        printed = _per_row(pc.is_valid(tables[RTM]["has_flags"]), rows[RTM], False)
+        flag_lines = found[FLAGS][0][_first_in_message(found[FLAGS][0], msg_of)]
+        kind[flag_lines[printed[msg_of[flag_lines]]]] = OTHER
+        roles = _lists(tables[SOCKADDRS]["roles"], memo)
+        addresses = _addresses(_lines_at(body, a_at), msg_of[a_at], roles, rows[SOCKADDRS], n, a_at + first,
+                               warnings)
     odd = np.flatnonzero((kind == OTHER) | (kind == MARKER))
-    _warn_lines(_body(lines, prefixed, odd), odd + first, warnings)
+    _warn_lines(_lines_at(body, odd), odd + first, warnings)
     if n == 0:
         return None, len(kind)
-    _warn_incomplete(cols, seen, msg_of, n, starts + first, warnings, final, a_at)
-    cap = captured.take(pa.array(stamps.indices.to_numpy(zero_copy_only=False)[starts], mask=~prefixed[starts]))
-    return _typed_columns(cols, addresses, cap, starts + first, memo), len(kind)
+    _warn_incomplete(tables, rows, msg_of, a_at, starts + first, warnings, final)
+    captured = stamps.take(pa.array(stamp_of[starts], mask=~prefixed[starts]))
+    cols = {name: values.take(pa.array(rows[k], mask=rows[k] < 0)) for k in (HEADER, RTM, LOCKS)
+            for name, values in tables[k].items() if name in _TAKEN}
+    cols["seq"] = pc.coalesce(seq, cols["seq"])
+    flags = np.where(printed, _lists(pc.fill_null(tables[RTM]["flags"], ""), memo)[rows[RTM]],
+                     _lists(tables[FLAGS]["wrapped"], memo)[rows[FLAGS]])
+    return _typed_columns(cols, addresses, captured, flags, roles[rows[SOCKADDRS]], starts + first), len(kind)
 
 
+def _without_prefix(lines: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray, pa.Array]:
+    """*lines* without the capture prefix (21 characters: a UTC time and a tab), which lines had
+    one, and the time of each line's prefix (index into the distinct prefixes, their times). Each
+    distinct prefix is checked and read once."""
+    stamps = pc.dictionary_encode(pc.binary_slice(lines.view(pa.large_binary()), 0, 21))
+    stamp_of = stamps.indices.to_numpy(zero_copy_only=False)
+    prefixed = pc.match_substring_regex(stamps.dictionary, _PREFIX).to_numpy(zero_copy_only=False)[stamp_of]
+    times = _times(pc.binary_slice(stamps.dictionary, 0, 20).view(_STR), "%Y-%m-%dT%H:%M:%SZ")
+    if prefixed.any():
+        cut = pc.binary_slice(lines.view(pa.large_binary()), 21, 1 << 40).view(lines.type)
+        lines = cut if prefixed.all() else pc.if_else(pa.array(prefixed, pa.bool_()), cut, lines)
+    return lines, prefixed, stamp_of, times
 
-def _body(lines: pa.Array, prefixed: np.ndarray, at: np.ndarray) -> pa.Array:
-    """Lines *at* without their capture prefix."""
-    return _unless_prefixed(lines.take(at), prefixed[at], lambda a: pc.binary_slice(a, 21, 1 << 30))
+
+def _kinds(lines: pa.Array) -> np.ndarray:
+    """The kind of each line (``_LINE_KINDS``: by its first four characters, after any leading blanks);
+    an other line holding an RTM message (after route -v's echo, a paste) is an RTM line."""
+    kind = _kinds_of_heads(lines)
+    indented = np.flatnonzero(kind == INDENTED)
+    kind[indented] = _kinds_of_heads(pc.utf8_ltrim_whitespace(lines.take(indented)))
+    other = np.flatnonzero(kind == OTHER)
+    other = other[(other == 0) | (kind[other - 1] != SOCKADDRS)]  # (not an address line)
+    kind[other[pc.match_substring(lines.take(other), "RTM_").to_numpy(zero_copy_only=False)]] = RTM
+    return kind
 
 
-def _unless_prefixed(lines: pa.Array, prefixed: np.ndarray, cut) -> pa.Array:
-    """``cut(line)`` for the prefixed *lines*, the others as they are (kernels skipped when all or
-    none are prefixed, as in a capture or a pasted output)."""
-    if not prefixed.any():
-        return lines
-    done = cut(lines.view(pa.large_binary())).view(lines.type)
-    return done if prefixed.all() else pc.if_else(pa.array(prefixed, pa.bool_()), done, lines)
-
-
-def _kinds(heads: pa.Array) -> np.ndarray:
-    """The kind of each line from its first four characters (``indented``: starts with a blank)."""
-    enc = pc.dictionary_encode(heads)
+def _kinds_of_heads(lines: pa.Array) -> np.ndarray:
+    """The kind of each line from its first four characters (``INDENTED``: starts with a blank)."""
+    enc = pc.dictionary_encode(pc.binary_slice(lines.view(pa.large_binary()), 0, 4))
     kinds = [INDENTED if h[:1] in (b" ", b"\t") else _LINE_KINDS.get(h.decode("utf-8", "replace"), OTHER)
              for h in enc.dictionary.to_pylist()]
     return np.array(kinds + [OTHER], np.int8)[enc.indices.fill_null(-1).to_numpy(zero_copy_only=False)]
 
 
-def _extract(values: pa.Array, pattern: str) -> tuple[pa.StructArray, np.ndarray]:
-    """``extract_regex`` once per distinct value: the results, and each value's index into them."""
+def _read_kind(lines: pa.Array, kind: np.ndarray, k: int) -> tuple:
+    """The lines of kind *k* read by its regex, once per distinct line: their positions, each one's
+    row of the results table, the table, and (RTM lines) each one's ``seq``. Lines that do not
+    match become ``OTHER`` in *kind*."""
+    at = np.flatnonzero(kind == k)
+    values, seq = lines.take(at), None
+    if k == RTM:  # seq changes with every message: read on its own, the rest of the line once
+        values, seq = _split_seq(values)
     enc = pc.dictionary_encode(values)
-    return pc.extract_regex(enc.dictionary, pattern), enc.indices.to_numpy(zero_copy_only=False)
+    table = pc.extract_regex(enc.dictionary, _GRAMMAR[k])
+    codes = enc.indices.to_numpy(zero_copy_only=False)
+    matched = table.is_valid().to_numpy(zero_copy_only=False)[codes]
+    kind[at[~matched]] = OTHER
+    return at[matched], codes[matched], table, seq.filter(matched) if seq is not None else None
 
 
 def _split_seq(rtm: pa.Array) -> tuple[pa.Array, pa.Array]:
     """RTM lines with their ``seq N`` written ``seq 0``, and each N (null without one)."""
     seq = pc.struct_field(pc.extract_regex(rtm, _SEQ), [0])
-    return pc.replace_substring_regex(rtm, _SEQ, _SEQ_PLACEHOLDER, max_replacements=1), seq
+    rest = pc.split_pattern_regex(rtm, _SEQ, max_splits=1)  # the text before and after ", seq N, "
+    return pc.binary_join(rest, pa.scalar(_SEQ_PLACEHOLDER, rtm.type)), seq
+
+
+def _lines_at(lines: pa.Array, at: np.ndarray) -> pa.Array:
+    return lines.take(at)
 
 
 def _first_in_message(at: np.ndarray, msg_of: np.ndarray) -> np.ndarray:
@@ -359,26 +368,23 @@ def _first_in_message(at: np.ndarray, msg_of: np.ndarray) -> np.ndarray:
     return (msgs >= 0) & np.concatenate([[True], msgs[1:] != msgs[:-1]])
 
 
-def _per_message(values: pa.Array, msgs: np.ndarray, n: int) -> pa.Array:
-    """An array of *n* items: ``values[i]`` at message ``msgs[i]``, null for the other messages."""
-    pos = np.full(n, -1, np.int64)
-    pos[msgs] = np.arange(len(msgs))
-    return values.take(pa.array(pos, mask=pos < 0))
+def _per_row(values: pa.Array, rows: np.ndarray, missing) -> np.ndarray:
+    """``values[rows]`` as numpy, *missing* where a row is -1."""
+    return np.append(values.to_numpy(zero_copy_only=False), missing)[rows]
 
 
-def _addresses(lines: pa.Array, msgs: np.ndarray, roles: pa.Array, n: int, numbers: np.ndarray,
-               warnings) -> dict:
+def _addresses(lines: pa.Array, msgs: np.ndarray, role_lists: np.ndarray, role_rows: np.ndarray, n: int,
+               numbers: np.ndarray, warnings) -> dict:
     """Role -> per-message array of addresses, from the address *lines* of messages *msgs*: the
-    i-th address of a line is its message's i-th role; a line with more or fewer addresses than
-    roles keeps what fits, with a warning."""
+    i-th address of a line is its message's i-th role (*role_lists*, by the message's
+    *role_rows*); a line with more or fewer addresses than roles keeps what fits, with a warning."""
     tokens = _split_addresses(lines)
     flat = pc.list_flatten(tokens)
     start = tokens.offsets.to_numpy()[:-1] + 1  # the empty string before the line's leading blank
     count = pc.list_value_length(tokens).to_numpy(zero_copy_only=False) - 1
-    enc = pc.dictionary_encode(roles)
-    role_lists = [[r for r in spec.split(",") if r] for spec in enc.dictionary.to_pylist()]
-    line_roles = np.append(enc.indices.fill_null(-1).to_numpy(zero_copy_only=False), -1)[msgs]
-    wanted = np.array([len(r) for r in role_lists] + [0])[line_roles]
+    role_rows = np.append(role_rows, -1)[msgs]  # (no roles for a line before the first message)
+    line_roles = role_lists[role_rows]
+    wanted = np.fromiter(map(len, line_roles), np.int64, len(line_roles))
     for i in np.flatnonzero(count != wanted).tolist():
         extra = [t for t in flat[int(start[i]) + wanted[i]:int(start[i]) + count[i]].to_pylist() if t]
         if count[i] < wanted[i] or extra:
@@ -387,11 +393,11 @@ def _addresses(lines: pa.Array, msgs: np.ndarray, roles: pa.Array, n: int, numbe
     flat = _typed("address", pc.utf8_rtrim_whitespace(pc.replace_substring(flat, _GLUE, " ")))
     out = {}
     for role in ROLES:
-        position = np.array([r.index(role) if role in r else -1 for r in role_lists] + [-1])[line_roles]
-        at = np.flatnonzero((position >= 0) & (position < count))
+        where_in = np.array([r.index(role) if role in r else -1 for r in role_lists])[role_rows]
+        at = np.flatnonzero((where_in >= 0) & (where_in < count))
         if len(at):
             where = np.full(n, -1, np.int64)  # each message's address of this role, as an index into flat
-            where[msgs[at]] = start[at] + position[at]
+            where[msgs[at]] = start[at] + where_in[at]
             out[role] = flat.take(pa.array(where, mask=where < 0))
     return out
 
@@ -419,33 +425,36 @@ def _warn_lines(lines: pa.Array, numbers: np.ndarray, warnings) -> None:
             warn(warnings, number, f"unknown route monitor line: {s[:60]!r}")
 
 
-def _warn_incomplete(cols, seen, msg_of, n, numbers, warnings, final, a_at) -> None:
+def _warn_incomplete(tables, rows, msg_of, a_at, numbers, warnings, final) -> None:
     """Warnings for messages that stop short of their RTM, locks/sockaddrs or address line, and for
     text of the RTM line its grammar did not read."""
-    types = cols["type"].to_numpy(zero_copy_only=False)
-    has = {k: np.zeros(n, bool) for k in (RTM, LOCKS, SOCKADDRS, ADDRESS)}
-    for k in has:
-        has[k][msg_of[a_at if k == ADDRESS else seen[k]]] = True
-    has_addr = has[ADDRESS]
-    route = has[RTM] & ~np.isin(types, _NO_LOCKS)
-    for m in np.flatnonzero(~has[RTM] | (route & ~has[LOCKS] & ~has[SOCKADDRS])
-                            | (has[SOCKADDRS] & ~has_addr)).tolist():
-        if not has[RTM][m]:
+    n = len(numbers)
+    rtm = rows[RTM]
+    has_rtm, has_locks, has_roles = rtm >= 0, rows[LOCKS] >= 0, rows[SOCKADDRS] >= 0
+    has_addr = np.zeros(n, bool)
+    has_addr[msg_of[a_at]] = True
+    route = has_rtm & ~_per_row(pc.is_in(tables[RTM]["type"], pa.array(_NO_LOCKS)), rtm, True)
+    for m in np.flatnonzero(~has_rtm | (route & ~has_locks & ~has_roles) | (has_roles & ~has_addr)).tolist():
+        typ = tables[RTM]["type"][int(rtm[m])].as_py() if has_rtm[m] else None
+        if not has_rtm[m]:
             problem = "message header without its RTM line"
-        elif has[SOCKADDRS][m]:
-            problem = f"{types[m]} message cut before its address line"
+        elif has_roles[m]:
+            problem = f"{typ} message cut before its address line"
         else:
-            problem = f"{types[m]} message cut before its locks/sockaddrs lines"
+            problem = f"{typ} message cut before its locks/sockaddrs lines"
         lead = "last message incomplete, kept as far as it goes: " if final and m == n - 1 else ""
         warn(warnings, int(numbers[m]), lead + problem)
     for field, what in (("rest", "unread RTM text"), ("before", "text before the RTM message ignored")):
-        for m in np.flatnonzero(pc.is_valid(cols[field]).to_numpy(zero_copy_only=False)):
-            v = cols[field][int(m)].as_py()
+        values = tables[RTM][field]
+        for m in np.flatnonzero(_per_row(pc.is_valid(values), rtm, False)).tolist():
+            v = values[int(rtm[m])].as_py()
             if not (field == "before" and _SODUMP_RE.fullmatch(v)):
                 warn(warnings, int(numbers[m]), f"{what}: {v[:40]!r}")
 
 
 _INTS = ("size", "length", "pid", "seq", "errno", "ifscope", "ifindex", "metric")
+_TAKEN = ("size", "message_time", "type", "description", "length", "pid", "seq", "errno", "ifscope", "ifref",
+          "ifindex", "metric", "locks", "inits")  # the grammar's fields that are (or make) columns
 
 
 def _typed(name: str, values: pa.Array) -> pa.Array:
@@ -456,21 +465,20 @@ def _typed(name: str, values: pa.Array) -> pa.Array:
     return pc.cast(values, pa.int64()) if name in _INTS else values
 
 
-def _typed_columns(cols: dict, addresses: dict, captured: pa.Array, lines: np.ndarray, memo: dict) -> dict:
-    """The schema's columns of a piece's messages (Arrow arrays; lists as numpy object arrays,
-    one list per distinct text of the whole stream, kept in *memo*)."""
+def _typed_columns(cols: dict, addresses: dict, captured: pa.Array, flags: np.ndarray, sockaddrs: np.ndarray,
+                   lines: np.ndarray) -> dict:
+    """The schema's columns of a piece's messages (Arrow arrays; lists as numpy object arrays)."""
     n = len(lines)
     ifp = addresses.get("IFP", pa.nulls(n, _STR))
     ifps = pc.dictionary_encode(ifp)  # the interface index and name, once per distinct IFP
     index = pc.struct_field(pc.extract_regex(ifps.dictionary, r"^index: (?P<i>\d{1,9})"), [0])
     name = pc.struct_field(pc.extract_regex(ifps.dictionary, r"^(?:index: \d+ )?(?P<n>[a-z]+[0-9]+)(?::|$)"), [0])
-    out = {
-        "captured_at": _times(captured, "%Y-%m-%dT%H:%M:%SZ"),
-        "time": _times(pc.replace_substring(cols["message_time"], "  ", " "), "%a %b %d %H:%M:%S %Y"),
+    return {
+        "captured_at": captured,
+        "time": _times(cols["message_time"], "%a %b %d %H:%M:%S %Y"),
         "ifref": pc.is_valid(cols["ifref"]),
-        "flags": _lists(pc.if_else(pc.is_valid(cols["has_flags"]), pc.fill_null(cols["flags"], ""), cols["wrapped"]),
-                        memo),
-        "sockaddrs": _lists(cols["roles"], memo),
+        "flags": flags,
+        "sockaddrs": sockaddrs,
         "index": pc.coalesce(pc.cast(index, pa.int64()).take(ifps.indices), cols["ifindex"]),
         "interface": name.take(ifps.indices),
         "line": pa.array(lines),
@@ -478,7 +486,6 @@ def _typed_columns(cols: dict, addresses: dict, captured: pa.Array, lines: np.nd
                                       "errno", "ifscope", "metric", "locks", "inits")},
         **{role.lower(): addresses.get(role, pa.nulls(n, _STR)) for role in ROLES},
     }
-    return out
 
 
 def _times(a: pa.Array, fmt: str) -> pa.Array:
@@ -489,8 +496,8 @@ def _times(a: pa.Array, fmt: str) -> pa.Array:
 
 
 def _lists(a: pa.Array, memo: dict) -> np.ndarray:
-    """Lists of the comma-separated names of *a*, one per distinct value (kept in *memo*); an empty
-    list where *a* is missing."""
+    """Lists of the comma-separated names of each value of *a* (one list per distinct text, kept in
+    *memo*), then an empty list (for row -1); an empty list where *a* is missing."""
     enc = pc.dictionary_encode(a)
     shared = np.empty(len(enc.dictionary) + 1, object)
     for i, v in enumerate(enc.dictionary.to_pylist()):
@@ -498,4 +505,4 @@ def _lists(a: pa.Array, memo: dict) -> np.ndarray:
             memo[v] = [x for x in v.split(",") if x]
         shared[i] = memo[v]
     shared[-1] = memo.setdefault(None, [])
-    return shared[enc.indices.fill_null(-1).to_numpy(zero_copy_only=False)]
+    return shared[np.append(enc.indices.fill_null(-1).to_numpy(zero_copy_only=False), -1)]
