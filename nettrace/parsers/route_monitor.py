@@ -157,7 +157,7 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
         if cut <= cuts[-1]:  # no message header in the next _CHUNK characters: the rest as one piece
             break
         cuts.append(cut)
-    return _frame(list(_columns((text[a:b] for a, b in zip(cuts, cuts[1:] + [len(text)])), warnings)))
+    return _frame(_frames((text[a:b] for a, b in zip(cuts, cuts[1:] + [len(text)])), warnings))
 
 
 def parse_lines(lines: Iterable[str], warnings: list | None = None,
@@ -170,15 +170,14 @@ def parse_lines(lines: Iterable[str], warnings: list | None = None,
         blocks: Iterable[str] = ["".join(it)]
     else:
         blocks = iter(lambda: "".join(line for _, line in zip(range(chunk_size), it)), "")
-    for cols in _columns(_pieces(blocks), warnings):
-        yield _frame([cols])
+    yield from _frames(_pieces(blocks), warnings)
 
 
-def parse_file(path, warnings: list | None = None, chunk_chars: int = 4 << 20) -> pd.DataFrame:
+def parse_file(path, warnings: list | None = None, chunk_chars: int = 2 << 20) -> pd.DataFrame:
     """Parse a (large) route monitor file into one frame, reading it *chunk_chars* at a time:
     peak memory is the frame plus about one piece, never the whole text."""
     with open(path, encoding="utf-8", errors="replace") as f:
-        return _frame(list(_columns(_pieces(iter(lambda: f.read(chunk_chars), "")), warnings)))
+        return _frame(_frames(_pieces(iter(lambda: f.read(chunk_chars), "")), warnings))
 
 
 def _pieces(blocks: Iterable[str]) -> Iterator[str]:
@@ -194,8 +193,8 @@ def _pieces(blocks: Iterable[str]) -> Iterator[str]:
         yield carry
 
 
-def _columns(pieces: Iterable[str], warnings: list | None) -> Iterator[dict]:
-    """The columns of each piece of whole lines (only the last may end inside a message) that
+def _frames(pieces: Iterable[str], warnings: list | None) -> Iterator[pd.DataFrame]:
+    """The frame of each piece of whole lines (only the last may end inside a message) that
     holds messages."""
     first, memo = 1, {}  # memo: one flags/sockaddrs list per distinct text, shared by its rows (read-only)
     pieces = iter(pieces)
@@ -204,7 +203,7 @@ def _columns(pieces: Iterable[str], warnings: list | None) -> Iterator[dict]:
         following = next(pieces, None)
         cols, lines = _piece(piece, first, warnings, following is None, memo)
         if cols is not None:
-            yield cols
+            yield SCHEMAS["route_events"].frame(cols, length=len(cols["line"]))
         first += lines
         piece = following
 
@@ -220,28 +219,10 @@ def _last_header(text: str, lo: int, hi: int) -> int:
     return lo
 
 
-def _frame(pieces: list[dict]) -> pd.DataFrame:
-    """One frame of the columns of all *pieces*: Arrow columns as chunked arrays (strings stay where
-    they are), the others joined; each piece's column is dropped as it is used."""
-    if not pieces:
-        return SCHEMAS["route_events"].empty()
-    cols = {}
-    for name in SCHEMAS["route_events"].names:
-        parts = [p.pop(name) for p in pieces]
-        if isinstance(parts[0], np.ndarray):
-            cols[name] = np.concatenate(parts)
-        elif parts[0].type == pa.timestamp("ns", tz="UTC"):
-            cols[name] = pa.chunked_array(parts).to_pandas()
-        elif parts[0].type in (pa.int64(), pa.bool_()):  # typed here, so that the parts go now
-            whole = pa.chunked_array(parts).combine_chunks()
-            ints = whole.type == pa.int64()
-            array = (pd.arrays.IntegerArray if ints else pd.arrays.BooleanArray)
-            cols[name] = pd.Series(array(whole.fill_null(0 if ints else False).to_numpy(zero_copy_only=False),
-                                         whole.is_null().to_numpy(zero_copy_only=False)))
-        else:
-            cols[name] = pa.chunked_array(parts) if len(parts) > 1 else parts[0]
-        del parts
-    return SCHEMAS["route_events"].frame(cols, length=len(cols["line"]))
+def _frame(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
+    """One frame of the pieces' frames (their text columns are joined without a copy)."""
+    frames = list(frames)
+    return pd.concat(frames, ignore_index=True) if frames else SCHEMAS["route_events"].empty()
 
 
 # ---------------------------------------------------------------- one piece of text
@@ -474,8 +455,8 @@ def _typed_columns(cols: dict, addresses: dict, captured: pa.Array, flags: np.nd
     index = pc.struct_field(pc.extract_regex(ifps.dictionary, r"^index: (?P<i>\d{1,9})"), [0])
     name = pc.struct_field(pc.extract_regex(ifps.dictionary, r"^(?:index: \d+ )?(?P<n>[a-z]+[0-9]+)(?::|$)"), [0])
     return {
-        "captured_at": captured,
-        "time": _times(cols["message_time"], "%a %b %d %H:%M:%S %Y"),
+        "captured_at": captured.to_pandas(),  # (pandas' own datetime column, no Python objects)
+        "time": _times(cols["message_time"], "%a %b %d %H:%M:%S %Y").to_pandas(),
         "ifref": pc.is_valid(cols["ifref"]),
         "flags": flags,
         "sockaddrs": sockaddrs,
