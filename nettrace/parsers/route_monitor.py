@@ -266,10 +266,10 @@ def _piece(text: str, first: int, warnings: list | None, final: bool, memo: dict
         flag_lines = found[FLAGS][0][_first_in_message(found[FLAGS][0], msg_of)]
         kind[flag_lines[printed[msg_of[flag_lines]]]] = OTHER
         roles = _lists(tables[SOCKADDRS]["roles"], memo)
-        addresses = _addresses(_lines_at(body, a_at), msg_of[a_at], roles, rows[SOCKADDRS], n, a_at + first,
+        addresses = _addresses(body.take(a_at), msg_of[a_at], roles, rows[SOCKADDRS], n, a_at + first,
                                warnings)
     odd = np.flatnonzero((kind == OTHER) | (kind == MARKER))
-    _warn_lines(_lines_at(body, odd), odd + first, warnings)
+    _warn_lines(body.take(odd), odd + first, warnings)
     if n == 0:
         return None, len(kind)
     _warn_incomplete(tables, rows, msg_of, a_at, starts + first, warnings, final)
@@ -337,10 +337,6 @@ def _split_seq(rtm: pa.Array) -> tuple[pa.Array, pa.Array]:
     seq = pc.struct_field(pc.extract_regex(rtm, _SEQ), [0])
     rest = pc.split_pattern_regex(rtm, _SEQ, max_splits=1)  # the text before and after ", seq N, "
     return pc.binary_join(rest, pa.scalar(_SEQ_PLACEHOLDER, rtm.type)), seq
-
-
-def _lines_at(lines: pa.Array, at: np.ndarray) -> pa.Array:
-    return lines.take(at)
 
 
 def _first_in_message(at: np.ndarray, msg_of: np.ndarray) -> np.ndarray:
