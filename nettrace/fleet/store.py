@@ -60,6 +60,11 @@ def _files(fs: pafs.FileSystem, folder: str) -> list[str]:
                   and i.base_name.endswith(".parquet") and not i.base_name.startswith("."))
 
 
+def _key(name: str) -> str:
+    """The key (bundle id) a per-bundle file is named after."""
+    return name.removesuffix(".parquet")
+
+
 def _part_keys(fs: pafs.FileSystem, path: str) -> list[str]:
     meta = pq.read_metadata(path, filesystem=fs).metadata or {}
     return json.loads(meta.get(_KEYS, b"[]"))
@@ -84,7 +89,7 @@ def known_ids(root: str) -> set[str]:
     for name in ("bundles", "errors"):
         folder = f"{base}/{name}"
         for f in _files(fs, folder):
-            out.update(_part_keys(fs, f"{folder}/{f}") if f.startswith(_PART) else [f[: -len(".parquet")]])
+            out.update(_part_keys(fs, f"{folder}/{f}") if f.startswith(_PART) else [_key(f)])
     return out
 
 
@@ -118,13 +123,17 @@ def compact(root: str) -> int:
         folder = f"{base}/{name}"
         files = _files(fs, folder)
         have = {k for f in files if f.startswith(_PART) for k in _part_keys(fs, f"{folder}/{f}")}
-        singles = [f for f in files if not f.startswith(_PART)]
-        for f in [f for f in singles if f[: -len(".parquet")] in have]:
-            fs.delete_file(f"{folder}/{f}")  # already merged by a run that stopped before cleaning up
-        singles = [f for f in singles if f[: -len(".parquet")] not in have]
+        singles = []
+        for f in files:
+            if f.startswith(_PART):
+                continue
+            if _key(f) in have:  # already merged by a run that stopped before cleaning up
+                fs.delete_file(f"{folder}/{f}")
+            else:
+                singles.append(f)
         if not singles:
             continue
-        keys = [f[: -len(".parquet")] for f in singles]
+        keys = [_key(f) for f in singles]
         part = f"{_PART}{hashlib.sha256(' '.join(keys).encode()).hexdigest()[:16]}.parquet"
         schema = SCHEMAS[name].with_metadata({_KEYS: json.dumps(keys).encode()})
         tmp = f"{folder}/.{part}.tmp"
