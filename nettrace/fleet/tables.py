@@ -112,8 +112,9 @@ def _route_ref(route: dict | None) -> str | None:
 def machine_id(hardware_ports, redacted: bool) -> str | None:
     """A stable id of the Mac across its captures: a hash of the hardware address of its en0 port
     (``networksetup -listallhardwareports``: the built-in Wi-Fi of a laptop, the built-in Ethernet of
-    a desktop — always there, unlike adapters and docks, and the burned-in address, not Wi-Fi's
-    private per-network one). Host names repeat across a fleet (``MacBook-Pro``); this does not.
+    a desktop — always there, unlike adapters and docks). Host names repeat across a fleet
+    (``MacBook-Pro``); this does not. Unverified: whether macOS's private Wi-Fi address changes what
+    networksetup lists; if it did, one Mac would get an id per network (never one id for two Macs).
     None when the capture was ``--redact``ed (its MACs are the same tokens on every Mac) or lists no en0.
     """
     if redacted or hardware_ports is None or not len(hardware_ports) or "device" not in hardware_ports:
