@@ -222,6 +222,7 @@ def _last_header(text: str, lo: int, hi: int) -> int:
 def _frame(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
     """One frame of the pieces' frames (their text columns are joined without a copy)."""
     frames = list(frames)
+    pa.default_memory_pool().release_unused()  # the pieces' scratch memory back to the system before the join
     return pd.concat(frames, ignore_index=True) if frames else SCHEMAS["route_events"].empty()
 
 
