@@ -31,25 +31,30 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["Column", "Schema", "DTYPES", "Warnings", "warn", "arrow_lines"]
+__all__ = ["Column", "Schema", "DTYPES", "warn", "text_lines", "arrow_lines"]
 
 DTYPES = ("string", "Int64", "float64", "boolean", "datetime", "object")
 
-# A parser's warnings: list of (line number or None, message). Parsers append; never raise.
-Warnings = list
-
 
 def warn(warnings: list | None, line: int | None, message: str) -> None:
-    """Record a parser warning when the caller collects them (``warnings`` may be None)."""
+    """Record a parser warning ``(line number or None, message)`` when the caller collects them
+    (``warnings`` may be None): parsers append, never raise."""
     if warnings is not None:
         warnings.append((line, message))
+
+
+def text_lines(text: str) -> Iterator[tuple[int, str]]:
+    """``(1-based line number, stripped line)`` of every non-blank line of *text* split at ``\\n``."""
+    for n, raw in enumerate(text.split("\n"), 1):
+        if line := raw.strip():
+            yield n, line
 
 
 @dataclass(frozen=True)

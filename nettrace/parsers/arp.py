@@ -23,7 +23,7 @@ import re
 
 import pandas as pd
 
-from ._schema import Column, Schema, warn
+from ._schema import Column, Schema, text_lines, warn
 
 __all__ = ["SCHEMAS", "JC_NOTES", "parse"]
 
@@ -62,10 +62,7 @@ _LINK = re.compile(r"\[([^\]]*)\]\s*$")
 def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     """Parse ``arp -a`` output into the ``arp`` frame (see ``SCHEMAS``)."""
     cols: dict[str, list] = {c.name: [] for c in SCHEMAS["arp"].columns}
-    for n, raw in enumerate(text.split("\n"), 1):
-        line = raw.strip()
-        if not line:
-            continue
+    for n, line in text_lines(text):
         m = _ENTRY.match(" ".join(line.split()))
         if not m:
             warn(warnings, n, f"arp: not an entry: {line[:80]!r}")

@@ -28,7 +28,7 @@ import re
 import pandas as pd
 
 from ._probes import PROBES
-from ._schema import Column, Schema, warn
+from ._schema import Column, Schema, text_lines, warn
 
 __all__ = ["SCHEMAS", "JC_NOTES", "parse"]
 
@@ -86,10 +86,7 @@ def parse(text: str, warnings: list | None = None) -> dict[str, pd.DataFrame]:
         queries.append(d)
         return d
 
-    for n, raw in enumerate(text.split("\n"), 1):
-        line = raw.strip()
-        if not line:
-            continue
+    for n, line in text_lines(text):
         if line.startswith(";"):
             if line.startswith("; <<>> DiG"):
                 args_name, q = _args_name(line), None

@@ -24,7 +24,7 @@ import re
 
 import pandas as pd
 
-from ._schema import Column, Schema, warn
+from ._schema import Column, Schema, text_lines, warn
 
 __all__ = ["SCHEMAS", "JC_NOTES", "parse"]
 
@@ -54,10 +54,7 @@ def _number(field: str) -> tuple[bool, int | None]:
 def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     """Parse ``launchctl list`` output into the ``launchd_jobs`` frame (see ``SCHEMAS``)."""
     cols: dict[str, list] = {c.name: [] for c in SCHEMAS["launchd_jobs"].columns}
-    for n, raw in enumerate(text.split("\n"), 1):
-        line = raw.strip()
-        if not line:
-            continue
+    for n, line in text_lines(text):
         fields = line.split("\t", 2) if "\t" in line else line.split(None, 2)
         fields = [f.strip() for f in fields]
         if fields[:3] == ["PID", "Status", "Label"]:

@@ -29,7 +29,7 @@ from datetime import datetime, timezone
 
 import pandas as pd
 
-from ._schema import Column, Schema, warn
+from ._schema import Column, Schema, text_lines, warn
 
 __all__ = ["SCHEMAS", "JC_NOTES", "parse", "brief"]
 
@@ -100,10 +100,7 @@ def brief(line: str, when=None) -> str:
 def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     """Parse ``log show --style ndjson`` output into the ``logs`` frame (see ``SCHEMAS``)."""
     cols: dict[str, list] = {c.name: [] for c in SCHEMAS["logs"].columns}
-    for n, raw in enumerate(text.split("\n"), 1):
-        line = raw.strip()
-        if not line:
-            continue
+    for n, line in text_lines(text):
         try:
             event = json.loads(line)
         except ValueError:

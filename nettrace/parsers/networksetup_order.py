@@ -29,7 +29,7 @@ import re
 
 import pandas as pd
 
-from ._schema import warn
+from ._schema import text_lines, warn
 from .scutil_nwi import NETWORK_ORDER
 
 __all__ = ["SCHEMAS", "JC_NOTES", "parse"]
@@ -48,9 +48,8 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     cols: dict[str, list] = {c: [] for c in ("rank", "service", "hardware_port", "interface",
                                              "enabled", "line")}
     pending = False
-    for n, raw in enumerate(text.split("\n"), 1):
-        line = raw.strip()
-        if not line or line.startswith(_NOTE):
+    for n, line in text_lines(text):
+        if line.startswith(_NOTE):
             continue
         pm = _PORT.match(line)
         if pm:

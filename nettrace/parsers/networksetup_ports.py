@@ -28,7 +28,7 @@ import re
 
 import pandas as pd
 
-from ._schema import Column, Schema, warn
+from ._schema import Column, Schema, text_lines, warn
 
 __all__ = ["SCHEMAS", "JC_NOTES", "parse"]
 
@@ -52,9 +52,8 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     """Parse ``networksetup -listallhardwareports`` into the ``hardware_ports`` frame."""
     cols: dict[str, list] = {c.name: [] for c in SCHEMAS["hardware_ports"].columns}
     vlan = False
-    for n, raw in enumerate(text.split("\n"), 1):
-        line = raw.strip()
-        if not line or set(line) == {"="}:
+    for n, line in text_lines(text):
+        if set(line) == {"="}:
             continue
         if line == "VLAN Configurations":
             vlan = True

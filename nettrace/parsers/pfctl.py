@@ -45,7 +45,7 @@ import re
 
 import pandas as pd
 
-from ._schema import Column, Schema, warn
+from ._schema import Column, Schema, text_lines, warn
 
 __all__ = ["SCHEMAS", "JC_NOTES", "parse"]
 
@@ -86,10 +86,7 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     """Parse ``pfctl -s all`` output into the ``pf`` frame (see ``SCHEMAS``)."""
     cols: dict[str, list] = {c.name: [] for c in SCHEMAS["pf"].columns}
     section: str | None = None
-    for n, raw in enumerate(text.split("\n"), 1):
-        line = raw.strip()
-        if not line:
-            continue
+    for n, line in text_lines(text):
         if line.startswith("pfctl:"):
             warn(warnings, n, f"pfctl: error line: {line[:80]!r}")
             continue

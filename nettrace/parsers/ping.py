@@ -31,7 +31,7 @@ import re
 import pandas as pd
 
 from ._probes import PROBES
-from ._schema import warn
+from ._schema import text_lines, warn
 
 __all__ = ["SCHEMAS", "JC_NOTES", "parse"]
 
@@ -64,10 +64,7 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     """Parse ping output into the ``probes`` frame (see ``SCHEMAS``)."""
     rows: list[dict] = []
     run: dict | None = None
-    for n, raw in enumerate(text.split("\n"), 1):
-        line = raw.strip()
-        if not line:
-            continue
+    for n, line in text_lines(text):
         m = _HEAD.match(line) or _HEAD6.match(line)
         if m:
             run = {"tool": "ping", "line": n, "replies": 0, "duplicates": 0}

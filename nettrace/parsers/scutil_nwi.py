@@ -44,7 +44,7 @@ import re
 
 import pandas as pd
 
-from ._schema import Column, Schema, warn
+from ._schema import Column, Schema, text_lines, warn
 
 __all__ = ["SCHEMAS", "JC_NOTES", "NETWORK_ORDER", "parse"]
 
@@ -84,10 +84,7 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     family: str | None = None
     rank = 0
     current: dict | None = None
-    for n, raw in enumerate(text.split("\n"), 1):
-        line = raw.strip()
-        if not line:
-            continue
+    for n, line in text_lines(text):
         fm = _FAMILY.match(line)
         if fm:
             family, rank, current = ("inet" if fm.group(1) == "4" else "inet6"), 0, None

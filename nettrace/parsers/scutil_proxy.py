@@ -37,7 +37,7 @@ import re
 
 import pandas as pd
 
-from ._schema import Column, Schema, warn
+from ._schema import Column, Schema, text_lines, warn
 
 __all__ = ["SCHEMAS", "JC_NOTES", "parse"]
 
@@ -81,10 +81,7 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
         cols["enabled"].append(_enabled(key, value))
         cols["line"].append(n)
 
-    for n, raw in enumerate(text.split("\n"), 1):
-        line = raw.strip()
-        if not line:
-            continue
+    for n, line in text_lines(text):
         if line == "}":
             if not stack:
                 warn(warnings, n, "scutil_proxy: unmatched `}`")

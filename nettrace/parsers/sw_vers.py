@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ._schema import Column, Schema, warn
+from ._schema import Column, Schema, text_lines, warn
 
 __all__ = ["SCHEMAS", "JC_NOTES", "parse"]
 
@@ -45,10 +45,7 @@ _KEYS = {"ProductName": "product_name", "ProductVersion": "product_version",
 def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     """Parse ``sw_vers`` output into the one-row ``sw_vers`` frame (see ``SCHEMAS``)."""
     row: dict = {}
-    for n, raw in enumerate(text.split("\n"), 1):
-        line = raw.strip()
-        if not line:
-            continue
+    for n, line in text_lines(text):
         key, sep, value = line.partition(":")
         column = _KEYS.get(key.strip())
         if not sep or column is None:

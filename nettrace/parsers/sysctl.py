@@ -21,7 +21,7 @@ from datetime import datetime, timedelta, timezone
 
 import pandas as pd
 
-from ._schema import Column, Schema, warn
+from ._schema import Column, Schema, text_lines, warn
 
 __all__ = ["SCHEMAS", "JC_NOTES", "parse"]
 
@@ -50,10 +50,7 @@ def _boottime(value: str) -> datetime | None:
 def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     """Parse sysctl output into the ``sysctl`` frame (see ``SCHEMAS``)."""
     cols: dict[str, list] = {c.name: [] for c in SCHEMAS["sysctl"].columns}
-    for n, raw in enumerate(text.split("\n"), 1):
-        line = raw.strip()
-        if not line:
-            continue
+    for n, line in text_lines(text):
         m = _KEY.match(line)
         if m:
             key, value = m.group(1), m.group(2).strip()

@@ -22,7 +22,7 @@ import re
 
 import pandas as pd
 
-from ._schema import Column, Schema, warn
+from ._schema import Column, Schema, text_lines, warn
 
 __all__ = ["SCHEMAS", "JC_NOTES", "parse"]
 
@@ -52,10 +52,7 @@ _NAMES = ("kernel_name", "node_name", "kernel_release", "kernel_version", "machi
 def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     """Parse ``uname -a`` output into the ``uname`` frame (see ``SCHEMAS``)."""
     cols: dict[str, list] = {c.name: [] for c in SCHEMAS["uname"].columns}
-    for n, raw in enumerate(text.split("\n"), 1):
-        line = raw.strip()
-        if not line:
-            continue
+    for n, line in text_lines(text):
         m = _FULL.match(line)
         if m:
             values = list(m.groups())
