@@ -111,7 +111,7 @@ class Schema:
         for col in self.columns:
             values = cols.get(col.name)
             if values is None:
-                out[col.name] = _missing(n, col.dtype)
+                out[col.name] = _from_arrow(pa.nulls(n), col.dtype)  # fresh missing values
                 continue
             if len(values) != n:
                 raise ValueError(f"{self.name}.{col.name}: {len(values)} values for {n} rows")
@@ -141,21 +141,13 @@ class Schema:
         return "\n".join(["| column | dtype | meaning |", "|---|---|---|", *rows])
 
 
-def _default_index(index: pd.Index, n: int) -> bool:
-    return type(index) is pd.RangeIndex and index.start == 0 and index.step == 1 and len(index) == n
-
-
-def _missing(n: int, dtype: str):
-    """A fresh length-*n* array of missing values of *dtype*."""
-    return _from_arrow(pa.nulls(n), dtype)
-
-
 def _typed(values, dtype: str):
     """*values* (list, Series or Arrow array) as a pandas array or Series of *dtype*."""
     if isinstance(values, (pa.Array, pa.ChunkedArray)):
         return _from_arrow(values, dtype)
     if isinstance(values, pd.Series):
-        if _dtype_ok(values.dtype, dtype) and _default_index(values.index, len(values)):
+        ix = values.index  # a Series at its dtype on a default index is taken as it is
+        if _dtype_ok(values.dtype, dtype) and type(ix) is pd.RangeIndex and ix.start == 0 and ix.step == 1:
             return values
         return _cast(values, dtype)
     arr = _from_list(values, dtype)

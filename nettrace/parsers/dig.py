@@ -129,8 +129,7 @@ def parse(text: str, warnings: list | None = None) -> dict[str, pd.DataFrame]:
         recs["section"].append(section)
         recs["probe_line"].append(q["line"])
         recs["line"].append(n)
-    names = [c.name for c in SCHEMAS["probes"].columns]
-    cols = {k: [d.get(k) for d in queries] for k in names}
+    cols = {k: [d.get(k) for d in queries] for k in PROBES.names}
     cols["ok"] = [d.get("status", "NOERROR") == "NOERROR" and d["answers"] > 0 and "error" not in d
                   for d in queries]
     return {"probes": SCHEMAS["probes"].frame(cols, warnings=warnings),

@@ -166,21 +166,19 @@ def parse(text: str, warnings: list | None = None) -> dict[str, pd.DataFrame]:
     def close() -> None:
         if cur is None:
             return
-        index = cur["index"] if cur["index"] is not None else scope_index
         for key in ("name", "flags", "flags_value", "eflags", "xflags", "mtu", "metric", "ether",
                     "peer", "status", "media", "options", "nd6_options", "members", "line"):
             icols[key].append(cur[key])
-        icols["index"].append(index)
+        icols["index"].append(cur["index"] if cur["index"] is not None else scope_index)
         icols["kind"].append(interface_kind(cur["name"]))
         icols["up"].append("UP" in cur["flags"])
         icols["running"].append("RUNNING" in cur["flags"])
 
-    a_iface, a_family, a_address, a_prefixlen = (acols["interface"], acols["family"], acols["address"],
-                                                  acols["prefixlen"])
-    a_netmask, a_broadcast, a_scopeid, a_dest = (acols["netmask"], acols["broadcast"], acols["scopeid"],
-                                                 acols["destination"])
-    a_flags, a_secured, a_temporary, a_line = (acols["flags"], acols["secured"], acols["temporary"],
-                                               acols["line"])
+    def address(n: int, family: str, addr: str, flags: list, **fields) -> None:
+        row = {"interface": cur["name"], "family": family, "address": addr, "flags": flags, "line": n,
+               "secured": "secured" in flags, "temporary": "temporary" in flags, **fields}
+        for key, values in acols.items():
+            values.append(row.get(key))
 
     for n, raw in enumerate(text.splitlines(), 1):
         if raw[19:21] == "Z\t" and _PREFIX_RE.match(raw):
@@ -238,11 +236,7 @@ def parse(text: str, warnings: list | None = None) -> dict[str, pd.DataFrame]:
                     i += 1
             if scopeid is not None and scope_index is None:
                 scope_index = scopeid
-            a_iface.append(cur["name"]); a_family.append("inet6"); a_address.append(addr)
-            a_prefixlen.append(prefixlen); a_netmask.append(None); a_broadcast.append(None)
-            a_scopeid.append(scopeid); a_dest.append(dest); a_flags.append(aflags)
-            a_secured.append("secured" in aflags); a_temporary.append("temporary" in aflags)
-            a_line.append(n)
+            address(n, "inet6", addr, aflags, prefixlen=prefixlen, scopeid=scopeid, destination=dest)
         elif s.startswith("inet "):
             toks = s.split()
             if len(toks) < 2:
@@ -263,18 +257,13 @@ def parse(text: str, warnings: list | None = None) -> dict[str, pd.DataFrame]:
                 elif key == "-->":
                     dest = val
                 i += 2
-            a_iface.append(cur["name"]); a_family.append("inet"); a_address.append(toks[1])
-            a_prefixlen.append(prefixlen); a_netmask.append(netmask); a_broadcast.append(broadcast)
-            a_scopeid.append(None); a_dest.append(dest); a_flags.append([])
-            a_secured.append(False); a_temporary.append(False); a_line.append(n)
+            address(n, "inet", toks[1], [], prefixlen=prefixlen, netmask=netmask, broadcast=broadcast,
+                    destination=dest)
         elif s.startswith(("ether ", "lladdr ")):
             cur["ether"] = s.split(None, 1)[1].strip() if len(s.split()) > 1 else None
-        elif s.startswith("options="):
-            m = _BITS_RE.search(s)
-            cur["options"] = _names(m.group(2)) if m else []
-        elif s.startswith("nd6 options="):
-            m = _BITS_RE.search(s)
-            cur["nd6_options"] = _names(m.group(2)) if m else []
+        elif s.startswith(("options=", "nd6 options=", "eflags=", "xflags=")):
+            m = _BITS_RE.search(s)  # options, nd6_options, eflags, xflags
+            cur[s.partition("=")[0].replace(" ", "_")] = _names(m.group(2)) if m else []
         elif s.startswith("media:"):
             media, sep, status = s[6:].partition(" status: ")
             cur["media"] = media.strip()
@@ -288,9 +277,6 @@ def parse(text: str, warnings: list | None = None) -> dict[str, pd.DataFrame]:
             toks = s.split()
             if len(toks) > 1:
                 cur["members"].append(toks[1])
-        elif s.startswith(("eflags=", "xflags=")):
-            m = _BITS_RE.search(s)
-            cur[s[:6]] = _names(m.group(2)) if m else []
         elif s.startswith(_SKIP_PREFIXES):
             continue
         else:

@@ -42,15 +42,6 @@ JC_NOTES: list[str] = []
 _NUMBER = re.compile(r"^-?\d+$")
 
 
-def _number(field: str) -> tuple[bool, int | None]:
-    """``-`` → (True, None); ``-9`` → (True, -9); anything else → (False, None)."""
-    if field == "-":
-        return True, None
-    if _NUMBER.match(field):
-        return True, int(field)
-    return False, None
-
-
 def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     """Parse ``launchctl list`` output into the ``launchd_jobs`` frame (see ``SCHEMAS``)."""
     cols: dict[str, list] = {c.name: [] for c in SCHEMAS["launchd_jobs"].columns}
@@ -62,13 +53,11 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
         if len(fields) < 3 or not fields[2]:
             warn(warnings, n, f"launchctl: not a `PID Status Label` row: {line[:80]!r}")
             continue
-        pid_ok, pid = _number(fields[0])
-        status_ok, status = _number(fields[1])
-        if not (pid_ok and status_ok):
+        if not all(f == "-" or _NUMBER.match(f) for f in fields[:2]):
             warn(warnings, n, f"launchctl: PID/status not a number: {line[:80]!r}")
             continue
-        cols["pid"].append(pid)
-        cols["status"].append(status)
+        cols["pid"].append(None if fields[0] == "-" else int(fields[0]))  # `-`: not running
+        cols["status"].append(None if fields[1] == "-" else int(fields[1]))
         cols["label"].append(fields[2])
         cols["line"].append(n)
     return SCHEMAS["launchd_jobs"].frame(cols, length=len(cols["line"]), warnings=warnings)

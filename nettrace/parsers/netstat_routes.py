@@ -147,7 +147,6 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     return _rows(cols, at[ok], {key: v[ok] for key, v in row.items()}, warnings)
 
 
-
 def _fields(lines: pa.Array, at: np.ndarray, warnings) -> tuple[dict, np.ndarray]:
     """The columns of route *lines* split at blanks: Destination Gateway Flags, the numbers the
     header names (Refs Use Mtu; a blank Mtu prints nothing), Netif, an optional Expire."""
@@ -169,8 +168,7 @@ def _fields(lines: pa.Array, at: np.ndarray, warnings) -> tuple[dict, np.ndarray
     going = flag_ok.copy()
     while going.any():
         going &= 3 + numbers < count - 1
-        going[going] = pc.ascii_is_decimal(flat.take(start[going] + 3 + numbers[going])).to_numpy(
-            zero_copy_only=False)
+        going[going] = _numpy(pc.ascii_is_decimal(flat.take(start[going] + 3 + numbers[going])))
         numbers += going
     ok = flag_ok & (count >= 4 + numbers)
     for i in np.flatnonzero(~ok).tolist():

@@ -78,10 +78,6 @@ _ANCHOR = re.compile(r"\banchor\s+\"([^\"]*)\"")
 _STATUS = re.compile(r"^Status:\s*(Enabled|Disabled)\b")
 
 
-def _section(header: str) -> str:
-    return _SECTIONS.get(header) or re.sub(r"[^a-z0-9]+", "_", header.lower()).strip("_")
-
-
 def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     """Parse ``pfctl -s all`` output into the ``pf`` frame (see ``SCHEMAS``)."""
     cols: dict[str, list] = {c.name: [] for c in SCHEMAS["pf"].columns}
@@ -92,7 +88,7 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
             continue
         hm = None if _NOISE.match(line) else _HEADER.match(line)
         if hm:
-            section = _section(hm.group(1))
+            section = _SECTIONS.get(hm[1]) or re.sub(r"[^a-z0-9]+", "_", hm[1].lower()).strip("_")
             continue
         am = _ANCHOR.search(line)
         sm = _STATUS.match(line)

@@ -35,9 +35,7 @@ from ._schema import text_lines, warn
 
 __all__ = ["SCHEMAS", "JC_NOTES", "parse"]
 
-SCHEMAS = {
-    "probes": PROBES,
-}
+SCHEMAS = {"probes": PROBES}
 
 JC_NOTES = [
     "jc splits `92 bytes from fgt1.attlocal.net (192.168.1.220): Destination Host Unreachable` "
@@ -109,7 +107,6 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
         if line.startswith(_QUIET) or line[0].isdecimal() and len(line.split()) >= 10:
             continue  # timeouts and the ICMP header dump of an error reply
         warn(warnings, n, f"ping: unknown line: {line[:80]!r}")
-    names = [c.name for c in SCHEMAS["probes"].columns]
-    cols: dict[str, list] = {k: [r.get(k) for r in rows] for k in names}
+    cols: dict[str, list] = {k: [r.get(k) for r in rows] for k in PROBES.names}
     cols["ok"] = [(r["received"] > 0) if "received" in r else r["replies"] > 0 for r in rows]
     return SCHEMAS["probes"].frame(cols, warnings=warnings)

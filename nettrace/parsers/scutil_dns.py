@@ -82,6 +82,7 @@ _IF_INDEX = re.compile(r"^(\d+)(?:\s*\(([^)]*)\))?")
 _INDEXED = re.compile(r"^(search domain|nameserver)\[\d+\]$")
 _SCALAR = {"domain", "flags", "reach", "options"}
 _INTEGER = {"order", "timeout", "port"}
+_SECTIONS = {"DNS configuration": "general", "DNS configuration (for scoped queries)": "scoped"}  # else other
 # the names __SCNetworkReachability_flags_string prints (SCNetworkReachabilityLogging.h)
 _REACH_FLAG = (r"(?:Not Reachable|Reachable|Transient Connection|Connection Required|Automatic Connection On "
                r"(?:Traffic|Demand)|Intervention Required|Local Address|Directly Reachable Address|WWAN|0x[0-9a-fA-F]+)")
@@ -99,14 +100,6 @@ def _reachable(reach: str) -> bool | None:
     if hexval:
         return bool(int(hexval, 16) & 0x2)
     return None
-
-
-def _section(header: str) -> str:
-    if header == "DNS configuration":
-        return "general"
-    if header == "DNS configuration (for scoped queries)":
-        return "scoped"
-    return "other"
 
 
 def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
@@ -131,7 +124,7 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
             continue
         if not line[0].isspace():
             if stripped.startswith("DNS configuration"):
-                section = _section(" ".join(stripped.split()))
+                section = _SECTIONS.get(" ".join(stripped.split()), "other")
                 current = None
             else:
                 warn(warnings, n, f"scutil_dns: unknown header: {stripped[:80]!r}")

@@ -57,12 +57,6 @@ _KV = re.compile(r"^(\S+)\s*:\s?(.*)$")
 _OPEN = re.compile(r"^<(dictionary|array)>\s*\{$")
 
 
-def _enabled(key: str, value: str) -> bool | None:
-    if key.endswith("Enable") and value in ("0", "1"):
-        return value == "1"
-    return None
-
-
 def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     """Parse ``scutil --proxy`` output into the ``proxy`` frame (see ``SCHEMAS``)."""
     cols: dict[str, list] = {c.name: [] for c in SCHEMAS["proxy"].columns}
@@ -78,7 +72,7 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
         cols["scope"].append(scope())
         cols["key"].append(key)
         cols["value"].append(value)
-        cols["enabled"].append(_enabled(key, value))
+        cols["enabled"].append(value == "1" if key.endswith("Enable") and value in ("0", "1") else None)
         cols["line"].append(n)
 
     for n, line in text_lines(text):

@@ -121,8 +121,7 @@ def parse(text: str, warnings: list | None = None) -> dict[str, pd.DataFrame]:
                          "rtt_ms": r["rtts"][0] if r["rtts"] else None,
                          "timeout": h is not None and len(found) == 1 and r["address"] is None and r["stars"] > 0})
     hops = {c: [r.get(c) for r in rows] for c in SCHEMAS["traceroute_hops"].names}
-    names = [c.name for c in SCHEMAS["probes"].columns]
-    cols = {k: [r.get(k) for r in runs] for k in names}
+    cols = {k: [r.get(k) for r in runs] for k in PROBES.names}
     cols["ok"] = [r.get("address") is not None and r["address"] in r["seen"] for r in runs]
     return {"probes": SCHEMAS["probes"].frame(cols, warnings=warnings),
             "traceroute_hops": SCHEMAS["traceroute_hops"].frame(hops, warnings=warnings)}
