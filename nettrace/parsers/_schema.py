@@ -11,10 +11,10 @@ Column dtypes are one of:
 ``datetime``  ``datetime64[ns, UTC]`` (always UTC)
 ``object``    Python objects: lists of strings (flags, members, nameservers, ...)
 
-Parsers build *columns* (a dict of lists, pandas Series or Arrow arrays), not lists of dicts,
-and hand them to :meth:`Schema.frame`, which fills absent columns with missing values and casts
-every column. A value an ``Int64`` column cannot hold (a digit run beyond 2**63-1, a word) becomes
-missing with a warning — never an exception.
+Parsers build *columns* (a dict of lists, pandas Series or Arrow arrays; :meth:`Schema.add_row`
+appends a row to lists), not lists of dicts, and hand them to :meth:`Schema.frame`, which fills
+absent columns with missing values and casts every column. A value an ``Int64`` column cannot
+hold (a digit run beyond 2**63-1, a word) becomes missing with a warning — never an exception.
 
 Examples
 --------
@@ -123,6 +123,11 @@ class Schema:
                 out[col.name] = _typed(_fitting_ints(self.name, col.name, values, cols.get("line"), warnings),
                                        "Int64")
         return pd.DataFrame(out, index=pd.RangeIndex(n), copy=False)
+
+    def add_row(self, cols: dict[str, list], **row) -> None:
+        """Append one row to *cols* (a list per column); a column *row* does not name gets None."""
+        for name in self._names:
+            cols[name].append(row.get(name))
 
     def check(self, df: pd.DataFrame) -> list[str]:
         """Problems with *df* against this schema (empty list when it conforms)."""

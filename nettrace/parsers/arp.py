@@ -72,15 +72,9 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
         expire = _EXPIRE.search(rest)
         link = _LINK.search(rest)
         words = rest.split()
-        cols["hostname"].append(None if host == "?" else host)
-        cols["ip"].append(m["ip"])
-        cols["mac"].append(None if incomplete else mac)
-        cols["incomplete"].append(incomplete)
-        cols["interface"].append(m["iface"])
-        cols["ifscope"].append("ifscope" in words)
-        cols["permanent"].append("permanent" in words)
-        cols["expire"].append(expire[1] if expire else None)
-        cols["published"].append("published" in words)
-        cols["link_type"].append(link[1] if link else None)
-        cols["line"].append(n)
+        SCHEMAS["arp"].add_row(
+            cols, hostname=None if host == "?" else host, ip=m["ip"], mac=None if incomplete else mac,
+            incomplete=incomplete, interface=m["iface"], ifscope="ifscope" in words,
+            permanent="permanent" in words, expire=expire[1] if expire else None,
+            published="published" in words, link_type=link[1] if link else None, line=n)
     return SCHEMAS["arp"].frame(cols, warnings=warnings)

@@ -164,21 +164,16 @@ def parse(text: str, warnings: list | None = None) -> dict[str, pd.DataFrame]:
     scope_index = None
 
     def close() -> None:
-        if cur is None:
-            return
-        for key in ("name", "flags", "flags_value", "eflags", "xflags", "mtu", "metric", "ether",
-                    "peer", "status", "media", "options", "nd6_options", "members", "line"):
-            icols[key].append(cur[key])
-        icols["index"].append(cur["index"] if cur["index"] is not None else scope_index)
-        icols["kind"].append(interface_kind(cur["name"]))
-        icols["up"].append("UP" in cur["flags"])
-        icols["running"].append("RUNNING" in cur["flags"])
+        if cur is not None:
+            if cur["index"] is None:
+                cur["index"] = scope_index
+            SCHEMAS["interfaces"].add_row(icols, **cur, kind=interface_kind(cur["name"]),
+                                          up="UP" in cur["flags"], running="RUNNING" in cur["flags"])
 
     def address(n: int, family: str, addr: str, flags: list, **fields) -> None:
-        row = {"interface": cur["name"], "family": family, "address": addr, "flags": flags, "line": n,
-               "secured": "secured" in flags, "temporary": "temporary" in flags, **fields}
-        for key, values in acols.items():
-            values.append(row.get(key))
+        SCHEMAS["addresses"].add_row(acols, interface=cur["name"], family=family, address=addr, line=n,
+                                     flags=flags, secured="secured" in flags, temporary="temporary" in flags,
+                                     **fields)
 
     for n, raw in enumerate(text.splitlines(), 1):
         if raw[19:21] == "Z\t" and _PREFIX_RE.match(raw):

@@ -56,8 +56,6 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
         if not all(f == "-" or _NUMBER.match(f) for f in fields[:2]):
             warn(warnings, n, f"launchctl: PID/status not a number: {line[:80]!r}")
             continue
-        cols["pid"].append(None if fields[0] == "-" else int(fields[0]))  # `-`: not running
-        cols["status"].append(None if fields[1] == "-" else int(fields[1]))
-        cols["label"].append(fields[2])
-        cols["line"].append(n)
+        pid, status = (None if f == "-" else int(f) for f in fields[:2])  # `-`: not running
+        SCHEMAS["launchd_jobs"].add_row(cols, pid=pid, status=status, label=fields[2], line=n)
     return SCHEMAS["launchd_jobs"].frame(cols, length=len(cols["line"]), warnings=warnings)

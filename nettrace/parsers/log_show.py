@@ -114,16 +114,13 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
         time = _time(event.get("timestamp"))
         if time is None:
             warn(warnings, n, f"log_show: unreadable timestamp {event.get('timestamp')!r}")
-        pid = event.get("processID")
-        cols["time"].append(time)
-        cols["process"].append(_basename(event.get("processImagePath")))
-        cols["process_path"].append(_text(event.get("processImagePath")))
-        cols["pid"].append(pid if isinstance(pid, int) and not isinstance(pid, bool) else None)
-        cols["subsystem"].append(_text(event.get("subsystem")))
-        cols["category"].append(_text(event.get("category")))
-        cols["message_type"].append(_text(event.get("messageType")))
-        cols["message"].append(event.get("eventMessage") if isinstance(event.get("eventMessage"), str) else None)
-        cols["sender"].append(_basename(event.get("senderImagePath")))
-        cols["event_type"].append(_text(event.get("eventType")))
-        cols["line"].append(n)
+        pid, message = event.get("processID"), event.get("eventMessage")
+        SCHEMAS["logs"].add_row(
+            cols, time=time, process=_basename(event.get("processImagePath")),
+            process_path=_text(event.get("processImagePath")),
+            pid=pid if isinstance(pid, int) and not isinstance(pid, bool) else None,
+            subsystem=_text(event.get("subsystem")), category=_text(event.get("category")),
+            message_type=_text(event.get("messageType")),
+            message=message if isinstance(message, str) else None,
+            sender=_basename(event.get("senderImagePath")), event_type=_text(event.get("eventType")), line=n)
     return SCHEMAS["logs"].frame(cols, length=len(cols["line"]), warnings=warnings)

@@ -54,13 +54,7 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
         addr, _, scope = f[0].partition("%")
         extra = f[5:]
         prbs = int(extra.pop()) if extra and extra[-1].isdecimal() else None
-        cols["neighbor"].append(addr)
-        cols["scope"].append(scope or None)
-        cols["linklayer"].append(None if f[1] == "(incomplete)" else f[1])
-        cols["netif"].append(f[2])
-        cols["expire"].append(f[3])
-        cols["state"].append(f[4])
-        cols["flags"].append(extra[0] if extra else None)
-        cols["prbs"].append(prbs)
-        cols["line"].append(n)
+        SCHEMAS["ndp"].add_row(cols, neighbor=addr, scope=scope or None,
+                               linklayer=None if f[1] == "(incomplete)" else f[1], netif=f[2], expire=f[3],
+                               state=f[4], flags=extra[0] if extra else None, prbs=prbs, line=n)
     return SCHEMAS["ndp"].frame(cols, warnings=warnings)

@@ -45,8 +45,7 @@ _NOTE = "An asterisk (*) denotes"
 
 def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     """Parse ``networksetup -listnetworkserviceorder`` into the ``network_order`` frame."""
-    cols: dict[str, list] = {c: [] for c in ("rank", "service", "hardware_port", "interface",
-                                             "enabled", "line")}
+    cols: dict[str, list] = {c.name: [] for c in NETWORK_ORDER.columns}
     pending = False
     for n, line in text_lines(text):
         if line.startswith(_NOTE):
@@ -63,14 +62,9 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
         sm = _SERVICE.match(line)
         if sm:
             disabled = sm["num"] == "*" or sm["star"] is not None
-            cols["rank"].append(len(cols["line"]))
-            cols["service"].append(sm["name"].strip())
-            cols["hardware_port"].append(None)
-            cols["interface"].append(None)
-            cols["enabled"].append(not disabled)
-            cols["line"].append(n)
+            NETWORK_ORDER.add_row(cols, source="networksetup", rank=len(cols["line"]),
+                                  service=sm["name"].strip(), enabled=not disabled, line=n)
             pending = True
             continue
         warn(warnings, n, f"networksetup_order: unknown line: {line[:80]!r}")
-    cols["source"] = ["networksetup"] * len(cols["line"])
     return NETWORK_ORDER.frame(cols, length=len(cols["line"]), warnings=warnings)

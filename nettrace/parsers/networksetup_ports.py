@@ -64,11 +64,7 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
             continue
         key, value = m.group(1).strip(), m.group(2).strip()
         if key in _STARTS:
-            cols["port"].append(value)
-            cols["device"].append(None)
-            cols["ether"].append(None)
-            cols["vlan"].append(vlan)
-            cols["line"].append(n)
+            SCHEMAS["hardware_ports"].add_row(cols, port=value, vlan=vlan, line=n)
         elif not cols["line"]:
             warn(warnings, n, f"networksetup_ports: {key!r} before any Hardware Port")
         elif key.startswith("Device"):

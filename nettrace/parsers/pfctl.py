@@ -92,9 +92,7 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
             continue
         am = _ANCHOR.search(line)
         sm = _STATUS.match(line)
-        cols["section"].append("messages" if _NOISE.match(line) else section)
-        cols["anchor"].append(am.group(1) if am else None)
-        cols["text"].append(line)
-        cols["status_enabled"].append(sm.group(1) == "Enabled" if sm else None)
-        cols["line"].append(n)
+        SCHEMAS["pf"].add_row(cols, section="messages" if _NOISE.match(line) else section,
+                              anchor=am.group(1) if am else None, text=line,
+                              status_enabled=sm.group(1) == "Enabled" if sm else None, line=n)
     return SCHEMAS["pf"].frame(cols, length=len(cols["line"]), warnings=warnings)

@@ -105,13 +105,6 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
             f = _FROM.match(body)
             if f:
                 src = f[1] or f[2]
-        cols["captured_at"].append(at)
-        cols["destination"].append(dest)
-        cols["icmp_seq"].append(seq)
-        cols["outcome"].append(outcome)
-        cols["rtt_ms"].append(rtt)
-        cols["ttl"].append(ttl)
-        cols["source"].append(src)
-        cols["text"].append(line)
-        cols["line"].append(n)
+        SCHEMAS["pings"].add_row(cols, captured_at=at, destination=dest, icmp_seq=seq, outcome=outcome,
+                                 rtt_ms=rtt, ttl=ttl, source=src, text=line, line=n)
     return SCHEMAS["pings"].frame(cols, warnings=warnings)

@@ -69,11 +69,8 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
         return "/".join(names) or None
 
     def emit(key: str, value: str, n: int) -> None:
-        cols["scope"].append(scope())
-        cols["key"].append(key)
-        cols["value"].append(value)
-        cols["enabled"].append(value == "1" if key.endswith("Enable") and value in ("0", "1") else None)
-        cols["line"].append(n)
+        enabled = value == "1" if key.endswith("Enable") and value in ("0", "1") else None
+        SCHEMAS["proxy"].add_row(cols, scope=scope(), key=key, value=value, enabled=enabled, line=n)
 
     for n, line in text_lines(text):
         if line == "}":

@@ -59,8 +59,5 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
         else:
             warn(warnings, n, f"sysctl: not a `key: value` line: {line[:80]!r}")
             continue
-        cols["key"].append(key)
-        cols["value"].append(value)
-        cols["boottime"].append(_boottime(value))
-        cols["line"].append(n)
+        SCHEMAS["sysctl"].add_row(cols, key=key, value=value, boottime=_boottime(value), line=n)
     return SCHEMAS["sysctl"].frame(cols, length=len(cols["line"]), warnings=warnings)

@@ -83,13 +83,8 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
             enabled = active = {0: False, 2: True}.get(stars)
             team, ident, name, state = m["team"], m["ident"], m["name"], m["state"]
         im = _IDENT.match(ident)
-        cols["category"].append(category)
-        cols["enabled"].append(enabled)
-        cols["active"].append(active)
-        cols["team_id"].append(team or None)
-        cols["bundle_id"].append(im["bundle"] if im else ident)
-        cols["version"].append(im["version"] if im else None)
-        cols["name"].append(name or None)
-        cols["state"].append(state or None)
-        cols["line"].append(n)
+        SCHEMAS["system_extensions"].add_row(
+            cols, category=category, enabled=enabled, active=active, team_id=team or None,
+            bundle_id=im["bundle"] if im else ident, version=im["version"] if im else None,
+            name=name or None, state=state or None, line=n)
     return SCHEMAS["system_extensions"].frame(cols, length=len(cols["line"]), warnings=warnings)

@@ -61,7 +61,5 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
             if len(words) > 1:
                 warn(warnings, n, f"uname: {len(words)} words, not `uname -a`: {line[:80]!r}")
             values = words + [None] * (5 - len(words))
-        for name, value in zip(_NAMES, values):
-            cols[name].append(value)
-        cols["line"].append(n)
+        SCHEMAS["uname"].add_row(cols, **dict(zip(_NAMES, values)), line=n)
     return SCHEMAS["uname"].frame(cols, length=len(cols["line"]), warnings=warnings)
