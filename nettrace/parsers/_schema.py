@@ -16,8 +16,6 @@ appends a row to lists), not lists of dicts, and hand them to :meth:`Schema.fram
 absent columns with missing values and casts every column. A value an ``Int64`` column cannot
 hold (a digit run beyond 2**63-1, a word) becomes missing with a warning — never an exception.
 
-Examples
---------
 >>> s = Schema("demo", [Column("name", "string", "a name"), Column("n", "Int64", "a count")])
 >>> df = s.frame({"name": ["a", "b"], "n": [1, None]})
 >>> list(df.columns), str(df["n"].dtype), s.check(df)
@@ -75,14 +73,10 @@ class Schema:
     name: str
     columns: Sequence[Column]
     doc: str = ""
-    _names: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    names: tuple[str, ...] = field(init=False, repr=False, compare=False)  # the column names
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_names", tuple(c.name for c in self.columns))
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return self._names
+        object.__setattr__(self, "names", tuple(c.name for c in self.columns))
 
     def empty(self) -> pd.DataFrame:
         """A frame with no rows and every column at its dtype (a shallow copy of a cached one)."""
@@ -103,7 +97,7 @@ class Schema:
         if isinstance(data, pd.DataFrame):
             data = {c: data[c] for c in data.columns}
         cols = {k: (v if isinstance(v, (list, pd.Series, pa.Array, pa.ChunkedArray)) else list(v))
-                for k, v in data.items() if k in self._names}
+                for k, v in data.items() if k in self.names}
         n = length
         if n is None:
             n = max((len(v) for v in cols.values()), default=0)
@@ -126,14 +120,14 @@ class Schema:
 
     def add_row(self, cols: dict[str, list], **row) -> None:
         """Append one row to *cols* (a list per column); a column *row* does not name gets None."""
-        for name in self._names:
+        for name in self.names:
             cols[name].append(row.get(name))
 
     def check(self, df: pd.DataFrame) -> list[str]:
         """Problems with *df* against this schema (empty list when it conforms)."""
         problems = []
-        if tuple(df.columns) != self._names:
-            problems.append(f"{self.name}: columns {list(df.columns)} != {list(self._names)}")
+        if tuple(df.columns) != self.names:
+            problems.append(f"{self.name}: columns {list(df.columns)} != {list(self.names)}")
             return problems
         for col in self.columns:
             got = df[col.name].dtype

@@ -36,8 +36,6 @@ Odd cases handled:
 
 Anything else is skipped with a warning.
 
-Examples
---------
 >>> frames = parse("lo0: flags=8049<UP,LOOPBACK,RUNNING,MULTICAST> mtu 16384\\n"
 ...                "\\tinet 127.0.0.1 netmask 0xff000000\\n"
 ...                "\\tinet6 fe80::1%lo0 prefixlen 64 scopeid 0x1\\n")

@@ -37,8 +37,6 @@ without ``-n``) may have been cut: a warning per table, ``cidr`` missing for suc
 unless they are IPv4 numbers (which always fit); other displays (``-i``, sockets of ``-An``)
 are skipped with one warning each; CRLF, tabs, the capture prefix ``2025-12-28T02:15:27Z<TAB>``.
 
-Examples
---------
 >>> df = parse("Internet:\\n"
 ...            "Destination        Gateway            Flags               Netif Expire\\n"
 ...            "10.244/14          10.9.0.1           UGSc                utun4\\n"

@@ -66,10 +66,8 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
         m = _HEAD.match(line) or _HEAD6.match(line)
         if m:
             run = {"tool": "ping", "line": n, "replies": 0, "duplicates": 0}
-            if line.startswith("PING6"):
-                run["destination"] = run["address"] = m[2]
-            else:
-                run["destination"], run["address"] = m[1], m[2]
+            # PING6(...) SRC --> DST: DST until the statistics line names the destination
+            run["destination"], run["address"] = m[2] if line.startswith("PING6") else m[1], m[2]
             rows.append(run)
             continue
         if line.startswith("ping"):

@@ -19,8 +19,6 @@ Odd cases handled: several lookups in one text (a new one starts at ``route to:`
 already seen), IPv6 values containing colons (keys end at the first ``": "``), the metrics table
 whose header names the values below it, CRLF and the capture prefix. Unknown lines are warned about.
 
-Examples
---------
 >>> df = parse("   route to: 1.1.1.1\\ndestination: default\\n    gateway: 10.0.2.2\\n  interface: en0\\n"
 ...            "      flags: <UP,GATEWAY,DONE,STATIC,PRCLONING>\\n")
 >>> df.loc[0, "gateway"], df.loc[0, "interface"], list(df.loc[0, "flags"])[:2], int(df.loc[0, "line"])
@@ -99,11 +97,8 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
                 cur = {"line": n}
                 rows.append(cur)
                 metric_names = None
-            if col == "flags":
-                inner = value.strip().strip("<>")
-                cur["flags"] = [f for f in inner.split(",") if f]
-            else:
-                cur[col] = value.strip()
+            value = value.strip()
+            cur[col] = [f for f in value.strip("<>").split(",") if f] if col == "flags" else value
             continue
         toks = s.split()
         if toks[0] in _METRICS:

@@ -91,15 +91,11 @@ _BARE_REACH = re.compile(rf"^{_REACH_FLAG}(?:,{_REACH_FLAG})*$")
 
 def _reachable(reach: str) -> bool | None:
     """``0x00000002 (Reachable)`` → True; ``… (Not Reachable)`` → False; ``0x2`` alone → bit 0x2."""
-    m = re.match(r"^\s*(0x[0-9a-fA-F]+)?\s*(?:\((.*)\))?\s*(.*)$", reach)
-    hexval, inner, rest = m.group(1), m.group(2), m.group(3)
-    words = inner if inner is not None else rest
-    tokens = [t.strip() for t in words.split(",") if t.strip()]
+    hexval, inner, rest = re.match(r"^\s*(0x[0-9a-fA-F]+)?\s*(?:\((.*)\))?\s*(.*)$", reach).groups()
+    tokens = [t.strip() for t in (rest if inner is None else inner).split(",") if t.strip()]
     if tokens:
         return "Reachable" in tokens
-    if hexval:
-        return bool(int(hexval, 16) & 0x2)
-    return None
+    return bool(int(hexval, 16) & 0x2) if hexval else None
 
 
 def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
@@ -109,10 +105,9 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     section: str | None = None
     current: dict | None = None
     for n, raw in enumerate(text.split("\n"), 1):
-        line = raw.rstrip("\r").rstrip()
-        if not line.strip():
+        line, stripped = raw.rstrip(), raw.strip()
+        if not stripped:
             continue
-        stripped = line.strip()
         m = _RESOLVER.match(stripped)
         if m:
             current = {"section": section, "resolver": int(m.group(1)), "search": [],
