@@ -66,8 +66,7 @@ _ERRORS = (";; connection timed out", ";; no servers could be reached", ";; comm
 def _args_name(line: str) -> str | None:
     """The first query name among dig's arguments on a ``; <<>> DiG v <<>> ARGS`` line."""
     args = line.split("<<>>", 2)[-1].split()
-    names = [a for a in args if not a.startswith(("+", "-", "@")) and a.upper() not in _TYPES]
-    return names[0] if names else None
+    return next((a for a in args if not a.startswith(("+", "-", "@")) and a.upper() not in _TYPES), None)
 
 
 _TYPES = {"A", "AAAA", "ANY", "AXFR", "CNAME", "MX", "NS", "PTR", "SOA", "SRV", "TXT", "IN", "HTTPS"}

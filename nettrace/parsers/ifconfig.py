@@ -201,10 +201,7 @@ def parse(text: str, warnings: list | None = None) -> dict[str, pd.DataFrame]:
             warn(warnings, n, f"line outside any interface block: {s[:60]!r}")
             continue
         if s.startswith("inet6 "):
-            toks = s.split()
-            if len(toks) < 2:
-                warn(warnings, n, "inet6 line without an address")
-                continue
+            toks = s.split()  # s is stripped: an address follows
             addr, _, cidr = toks[1].partition("/")
             addr = addr.partition("%")[0]
             prefixlen = int(cidr) if cidr.isdecimal() else None
@@ -232,13 +229,8 @@ def parse(text: str, warnings: list | None = None) -> dict[str, pd.DataFrame]:
             address(n, "inet6", addr, aflags, prefixlen=prefixlen, scopeid=scopeid, destination=dest)
         elif s.startswith("inet "):
             toks = s.split()
-            if len(toks) < 2:
-                warn(warnings, n, "inet line without an address")
-                continue
             netmask = broadcast = dest = prefixlen = None
-            i = 2
-            while i + 1 < len(toks):
-                key, val = toks[i], toks[i + 1]
+            for key, val in zip(toks[2::2], toks[3::2]):
                 if key == "netmask":
                     netmask = val
                     try:
@@ -249,11 +241,10 @@ def parse(text: str, warnings: list | None = None) -> dict[str, pd.DataFrame]:
                     broadcast = val
                 elif key == "-->":
                     dest = val
-                i += 2
             address(n, "inet", toks[1], [], prefixlen=prefixlen, netmask=netmask, broadcast=broadcast,
                     destination=dest)
         elif s.startswith(("ether ", "lladdr ")):
-            cur["ether"] = s.split(None, 1)[1].strip() if len(s.split()) > 1 else None
+            cur["ether"] = s.split(None, 1)[1]
         elif s.startswith(("options=", "nd6 options=", "eflags=", "xflags=")):
             m = _BITS_RE.search(s)  # options, nd6_options, eflags, xflags
             cur[s.partition("=")[0].replace(" ", "_")] = _names(m.group(2)) if m else []

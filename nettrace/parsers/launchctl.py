@@ -46,8 +46,7 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     """Parse ``launchctl list`` output into the ``launchd_jobs`` frame (see ``SCHEMAS``)."""
     cols: dict[str, list] = {c.name: [] for c in SCHEMAS["launchd_jobs"].columns}
     for n, line in text_lines(text):
-        fields = line.split("\t", 2) if "\t" in line else line.split(None, 2)
-        fields = [f.strip() for f in fields]
+        fields = [f.strip() for f in (line.split("\t", 2) if "\t" in line else line.split(None, 2))]
         if fields[:3] == ["PID", "Status", "Label"]:
             continue
         if len(fields) < 3 or not fields[2]:

@@ -180,8 +180,7 @@ def _endpoint(text: pa.Array) -> tuple[pa.Array, pa.Array]:
     """(address, port) of socket endpoints: ``[v6]:port``, ``addr:port`` or ``addr``; a port that
     is not a number of at most 5 digits (``*``, a redacted ``<port>``) is missing."""
     m = pc.extract_regex(text, _ENDPOINT)
-    v6, addr = m.field("v6"), m.field("addr")
-    address = pc.if_else(pc.starts_with(text, "["), _nullify(v6), _nullify(addr))
+    address = pc.if_else(pc.starts_with(text, "["), _nullify(m.field("v6")), _nullify(m.field("addr")))
     port = m.field("port")
     port = pc.cast(pc.if_else(pc.match_substring_regex(port, r"^\d{1,5}$"), port, pa.scalar(None, STRING)), pa.int64())
     return address, port

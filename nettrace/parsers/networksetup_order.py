@@ -61,9 +61,8 @@ def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
             continue
         sm = _SERVICE.match(line)
         if sm:
-            disabled = sm["num"] == "*" or sm["star"] is not None
-            NETWORK_ORDER.add_row(cols, source="networksetup", rank=len(cols["line"]),
-                                  service=sm["name"].strip(), enabled=not disabled, line=n)
+            NETWORK_ORDER.add_row(cols, source="networksetup", rank=len(cols["line"]), line=n,
+                                  service=sm["name"].strip(), enabled=sm["num"] != "*" and sm["star"] is None)
             pending = True
             continue
         warn(warnings, n, f"networksetup_order: unknown line: {line[:80]!r}")

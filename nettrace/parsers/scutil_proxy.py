@@ -60,8 +60,7 @@ _OPEN = re.compile(r"^<(dictionary|array)>\s*\{$")
 def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
     """Parse ``scutil --proxy`` output into the ``proxy`` frame (see ``SCHEMAS``)."""
     cols: dict[str, list] = {c.name: [] for c in SCHEMAS["proxy"].columns}
-    # Open blocks, innermost last: [kind, key, line, items]; the outermost anonymous
-    # `<dictionary> {` has key None.
+    # open blocks, innermost last: [kind, key, line, items] (key None: the outermost `<dictionary> {`)
     stack: list[list] = []
 
     def scope() -> str | None:

@@ -17,7 +17,7 @@ neither form are skipped with a warning.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 
@@ -42,9 +42,7 @@ _TIMEVAL = re.compile(r"\{\s*sec\s*=\s*(\d+),\s*usec\s*=\s*(\d+)\s*\}")
 
 def _boottime(value: str) -> datetime | None:
     m = _TIMEVAL.search(value)
-    if not m:
-        return None
-    return datetime.fromtimestamp(int(m.group(1)), tz=timezone.utc) + timedelta(microseconds=int(m.group(2)))
+    return datetime.fromtimestamp(int(m[1]), tz=UTC) + timedelta(microseconds=int(m[2])) if m else None
 
 
 def parse(text: str, warnings: list | None = None) -> pd.DataFrame:
