@@ -98,9 +98,7 @@ class Schema:
             data = {c: data[c] for c in data.columns}
         cols = {k: (v if isinstance(v, (list, pd.Series, pa.Array, pa.ChunkedArray)) else list(v))
                 for k, v in data.items() if k in self.names}
-        n = length
-        if n is None:
-            n = max((len(v) for v in cols.values()), default=0)
+        n = length if length is not None else max((len(v) for v in cols.values()), default=0)
         out = {}
         for col in self.columns:
             values = cols.get(col.name)
@@ -125,15 +123,10 @@ class Schema:
 
     def check(self, df: pd.DataFrame) -> list[str]:
         """Problems with *df* against this schema (empty list when it conforms)."""
-        problems = []
         if tuple(df.columns) != self.names:
-            problems.append(f"{self.name}: columns {list(df.columns)} != {list(self.names)}")
-            return problems
-        for col in self.columns:
-            got = df[col.name].dtype
-            if not _dtype_ok(got, col.dtype):
-                problems.append(f"{self.name}.{col.name}: dtype {got} is not {col.dtype}")
-        return problems
+            return [f"{self.name}: columns {list(df.columns)} != {list(self.names)}"]
+        return [f"{self.name}.{c.name}: dtype {df[c.name].dtype} is not {c.dtype}" for c in self.columns
+                if not _dtype_ok(df[c.name].dtype, c.dtype)]
 
     def markdown(self) -> str:
         rows = [f"| `{c.name}` | {c.dtype} | {c.doc} |" for c in self.columns]
@@ -154,8 +147,7 @@ def _typed(values, dtype: str):
 
 
 def _fitting_ints(frame: str, column: str, values, lines, warnings) -> list:
-    """*values* as Python ints, None (with a warning at its ``line``) for each that is not a
-    64-bit integer."""
+    """*values* as Python ints; None (with a warning at its ``line``) for each not a 64-bit integer."""
     values = values.to_pylist() if isinstance(values, (pa.Array, pa.ChunkedArray)) else list(values)
     lines = lines.to_pylist() if isinstance(lines, (pa.Array, pa.ChunkedArray)) else lines
     out = []

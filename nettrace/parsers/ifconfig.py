@@ -192,10 +192,9 @@ def parse(text: str, warnings: list | None = None) -> dict[str, pd.DataFrame]:
                        "nd6_options": [], "members": [], "line": n}
                 scope_index = None
                 toks = rest.split()
-                for i in range(0, len(toks) - 1):
-                    key = toks[i]
-                    if key in ("mtu", "metric", "index") and toks[i + 1].isdecimal():
-                        cur[key] = int(toks[i + 1])
+                for key, val in zip(toks, toks[1:]):
+                    if key in ("mtu", "metric", "index") and val.isdecimal():
+                        cur[key] = int(val)
                 continue
         if cur is None:
             warn(warnings, n, f"line outside any interface block: {s[:60]!r}")
@@ -224,8 +223,7 @@ def parse(text: str, warnings: list | None = None) -> dict[str, pd.DataFrame]:
                 else:
                     aflags.append(t)
                     i += 1
-            if scopeid is not None and scope_index is None:
-                scope_index = scopeid
+            scope_index = scopeid if scope_index is None else scope_index  # the first scope id
             address(n, "inet6", addr, aflags, prefixlen=prefixlen, scopeid=scopeid, destination=dest)
         elif s.startswith("inet "):
             toks = s.split()

@@ -21,12 +21,11 @@ The reading is one line grammar, applied to all lines at once with Arrow's regex
   fill the previous row when that row has no NAME, with a warning;
 - blank lines are skipped; any other line is skipped with a warning.
 
-Derived columns, from TYPE, NODE and NAME: ``interface`` — the network interface behind the
-file: ``ndrv`` sockets name it (``-> feth9868``), utun control sockets
-``[ctl com.apple.net.utun_control id N unit U]`` own ``utun{U-1}``; ``bpf_device`` for
-``/dev/bpfN``; ``control`` the kernel control name; the ``protocol``, addresses, ports and
-``state`` of IPv4/IPv6 sockets (``local->remote (STATE)``, IPv6 addresses in brackets, ``*``
-for any address or port).
+Derived columns, from TYPE, NODE and NAME: ``interface`` — the network interface behind the file:
+``ndrv`` sockets name it (``-> feth9868``), utun control sockets (``[ctl com.apple.net.utun_control
+id N unit U]``) own ``utun{U-1}``; ``bpf_device`` for ``/dev/bpfN``; ``control`` the kernel control
+name; the ``protocol``, addresses, ports and ``state`` of IPv4/IPv6 sockets (``local->remote
+(STATE)``, IPv6 addresses in brackets, ``*`` for any address or port).
 
 >>> df = parse("MacEthern  647   root    3u   ndrv   0xa74f6360b3f2d7bc       0t0           -> feth9868")
 >>> df[["command", "pid", "fd", "type", "interface"]].to_dict("records")

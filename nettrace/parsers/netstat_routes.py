@@ -23,11 +23,10 @@ hosts (``H``) by ``routename6`` without a prefix (/128). Gateways: an address, `
 colon MAC (IFT_ETHER), another link-layer address by ``link_ntoa`` with dots
 (``ff.ff.ff.ff.ff.ff``: ``mac`` too, not an IP), or an interface name.
 
-How it is read: the structure lines (``Routing tables``, ``Internet:``/``Internet6:``, the
-header, other netstat displays) are read one by one and set the state of the rows under them
-(family, numeric columns, column width); all route lines are split into fields at once with
-Arrow compute, destinations, gateways and flags decoded with Arrow kernels or once per distinct
-value.
+How it is read: the structure lines (``Routing tables``, ``Internet:``/``Internet6:``, the header,
+other netstat displays) are read one by one and set the state (family, numeric columns, column
+width) of the rows under them; all route lines are split into fields at once with Arrow compute,
+destinations, gateways and flags decoded with Arrow kernels or once per distinct value.
 
 Odd cases handled: an empty ``Expire`` column, ``!`` kept as written; fragments without headers
 (the family is inferred from the destination, or for ``default`` from the gateway; numbers are

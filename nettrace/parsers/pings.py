@@ -13,11 +13,10 @@ Outcomes: ``reply`` (``N bytes from ADDR: icmp_seq=.. ttl=.. time=.. ms``, also 
 route to host``), ``host_down`` (``ping: sendto: Host is down``), ``unreachable`` (``... Destination
 Host Unreachable`` and other ICMP unreachable replies), ``error`` (any other ``ping:`` line) and
 ``other`` (anything else, e.g. ``16 bytes from ::1, strange error``). Header, statistics and ICMP
-dump lines (``Vr HL TOS ...``) are not rows and raise no warning, nor is the terminal's ``^C``
-echo that ends an interrupted run pasted from a terminal (ping.c's ``finish()`` then prints a
-newline and the statistics; the echo itself comes from the tty, so it never appears in a capture). Lines without the prefix (the
-corpus) give ``captured_at`` NaT. A capture cut at its size cap ends with
-``[nettrace: truncated at N bytes]``: not a row, one warning.
+dump lines (``Vr HL TOS ...``) are not rows and raise no warning, nor is the ``^C`` that ends a run
+pasted from a terminal (the tty's echo, so never in a capture; ping.c's ``finish()`` then prints a
+newline and the statistics). Lines without the prefix (the corpus) give ``captured_at`` NaT. A
+capture cut at its size cap ends with ``[nettrace: truncated at N bytes]``: not a row, one warning.
 
 >>> df = parse("2025-12-28T02:15:29Z\\tping: sendto: No route to host")
 >>> df.loc[0, "outcome"], str(df.loc[0, "captured_at"])

@@ -11,9 +11,8 @@ A real answer (getmac's macOS 10.12.6 sample)::
      recvpipe  sendpipe  ssthresh  rtt,msec    rttvar  hopcount      mtu     expire
            0         0         0         0         0         0      1500         0
 
-gives one ``route_lookups`` row. A failed lookup prints only
-``route: writing to routing socket: not in table`` (seed 004): that gives a row whose ``error`` is
-the message and whose other fields are missing.
+gives one ``route_lookups`` row. A failed lookup prints only ``route: writing to routing socket:
+not in table`` (seed 004): a row whose ``error`` is the message, its other fields missing.
 
 Odd cases handled: several lookups in one text (a new one starts at ``route to:``, or at a key
 already seen), IPv6 values containing colons (keys end at the first ``": "``), the metrics table

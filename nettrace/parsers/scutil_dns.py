@@ -17,10 +17,9 @@ The output is a header per part, then numbered resolver blocks of ``key : value`
       if_index : 4 (en0)
       flags    : Scoped, Request A records
 
-One row per ``resolver #N`` block. ``section`` comes from the header above it: ``DNS
-configuration`` → ``general``, ``… (for scoped queries)`` → ``scoped``, any other ``DNS
-configuration (…)`` header → ``other``; a fragment that starts without a header gets ``section``
-NA. Odd cases handled:
+One row per ``resolver #N`` block. ``section`` comes from the header above it: ``DNS configuration``
+→ ``general``, ``… (for scoped queries)`` → ``scoped``, any other ``DNS configuration (…)`` header
+→ ``other``; NA in a fragment that starts without a header. Odd cases handled:
 
 - three ``reach`` formats: ``reach    : 0x00000002 (Reachable)`` (configd 963 and later,
   dnsinfo_logging.h: hex, then the flag names of ``__SCNetworkReachability_flags_string``);
