@@ -140,9 +140,14 @@ def _cells(lines: pa.Array, fields: list, lstart: bool) -> tuple[np.ndarray, dic
     words = pc.ascii_split_whitespace(lines, max_splits=at)
     ok = _numpy(pc.greater(pc.list_value_length(words), at))
     words = words if ok.all() else words.filter(pa.array(ok))
-    cols = {f: pc.list_element(words, i) if n == 1 else pc.binary_join(pc.list_slice(words, i, i + n), _text(" "))
+    first = words.offsets.to_numpy()[:-1]  # where each row's words start in words.values
+
+    def word(i: int) -> pa.Array:  # each row's i-th word (a take: cheaper than list_element)
+        return words.values.take(pa.array(first + i))
+
+    cols = {f: word(i) if n == 1 else pc.binary_join(pc.list_slice(words, i, i + n), _text(" "))
             for f, (i, n) in spans.items() if f in _COLUMNS}
-    cols["command"] = pc.utf8_rtrim_whitespace(pc.list_element(words, at))
+    cols["command"] = pc.utf8_rtrim_whitespace(word(at))
     good = _numpy(pc.not_equal(cols["command"], ""))
     for f in ("pid", "ppid", "uid"):
         if f in cols:
