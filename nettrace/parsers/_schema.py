@@ -119,8 +119,8 @@ class Schema:
     def add_row(self, cols: dict[str, list], **row) -> None:
         """Append one row to *cols* (a list per column); a column *row* does not name gets None, a
         name that is not a column is a mistake in the parser (KeyError)."""
-        if not row.keys() <= set(self.names):
-            raise KeyError(f"{self.name}: no column {sorted(row.keys() - set(self.names))}")
+        if not row.keys() <= cols.keys():
+            raise KeyError(f"{self.name}: no column {sorted(row.keys() - cols.keys())}")
         for name in self.names:
             cols[name].append(row.get(name))
 

@@ -62,3 +62,14 @@ def test_an_integer_beyond_int64_warns_at_its_line_and_is_missing():
         assert w == [(4, "t.n: 9223372036854775808 is not a 64-bit integer; left missing"),
                      (5, "t.n: x is not a 64-bit integer; left missing")]
     assert s.frame({"n": [2**63 - 1, -2**63]})["n"].tolist() == [2**63 - 1, -2**63]  # the edges fit
+
+
+def test_add_row_fills_unnamed_columns_and_refuses_unknown_names():
+    s = Schema("demo", [Column("name", "string", "a name"), Column("n", "Int64", "a count")])
+    cols = {c.name: [] for c in s.columns}
+    s.add_row(cols, name="a", n=1)
+    s.add_row(cols, name="b")
+    assert cols == {"name": ["a", "b"], "n": [1, None]}
+    with pytest.raises(KeyError, match=r"demo: no column \['nmae'\]"):
+        s.add_row(cols, nmae="c")
+    assert cols == {"name": ["a", "b"], "n": [1, None]}  # nothing appended by the refused row
