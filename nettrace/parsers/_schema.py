@@ -119,10 +119,12 @@ class Schema:
     def add_row(self, cols: dict[str, list], **row) -> None:
         """Append one row to *cols* (a list per column); a column *row* does not name gets None, a
         name that is not a column is a mistake in the parser (KeyError)."""
-        if not row.keys() <= cols.keys():
-            raise KeyError(f"{self.name}: no column {sorted(row.keys() - cols.keys())}")
         for name in self.names:
-            cols[name].append(row.get(name))
+            cols[name].append(row.pop(name, None))
+        if row:  # names left over (checked after the appends: the common row pays nothing), undone
+            for name in self.names:
+                cols[name].pop()
+            raise KeyError(f"{self.name}: no column {sorted(row)}")
 
     def check(self, df: pd.DataFrame) -> list[str]:
         """Problems with *df* against this schema (empty list when it conforms)."""
