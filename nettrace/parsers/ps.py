@@ -180,8 +180,9 @@ def _executables(commands: pa.Array) -> dict[str, pa.Array]:
     first = words.offsets.to_numpy()[:-1]  # where each command's words start in *flat*
     owner = pc.list_parent_indices(words).to_numpy()  # the command of each word
     pos = np.arange(len(flat)) - first[owner]  # a word's place in its command
-    is_arg = _numpy(pc.or_(pc.or_(pc.starts_with(flat, "-"), pc.starts_with(flat, "/")),  # option, path,
-                           pc.or_(pc.match_substring(flat, "://"), pc.match_substring(flat, "=")))) & (pos > 0)  # URL, key=value
+    option_or_path = pc.or_(pc.starts_with(flat, "-"), pc.starts_with(flat, "/"))
+    url_or_setting = pc.or_(pc.match_substring(flat, "://"), pc.match_substring(flat, "="))  # key=value
+    is_arg = _numpy(pc.or_(option_or_path, url_or_setting)) & (pos > 0)
     first_arg = np.minimum.reduceat(np.where(is_arg, pos, len(flat)), first)
     in_path = _numpy(pc.match_substring(flat, "/")) & (pos < first_arg[owner])
     end = np.maximum.reduceat(np.where(in_path, pos, 0), first)  # the last word of the path
