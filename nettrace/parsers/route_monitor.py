@@ -446,8 +446,8 @@ def _typed(name: str, values: pa.Array) -> pa.Array:
 def _typed_columns(cols: dict, addresses: dict, captured: pa.Array, flags: np.ndarray, sockaddrs: np.ndarray,
                    lines: np.ndarray) -> dict:
     """The schema's columns of a piece's messages (Arrow arrays; lists as numpy object arrays)."""
-    n = len(lines)
-    ifp = addresses.get("IFP", pa.nulls(n, _STR))
+    n, missing = len(lines), pa.nulls(len(lines), _STR)  # one all-missing array for every empty text column
+    ifp = addresses.get("IFP", missing)
     ifps = pc.dictionary_encode(ifp)  # the interface index and name, once per distinct IFP
     index = pc.struct_field(pc.extract_regex(ifps.dictionary, r"^index: (?P<i>\d{1,9})"), [0])
     name = pc.struct_field(pc.extract_regex(ifps.dictionary, r"^(?:index: \d+ )?(?P<n>[a-z]+[0-9]+)(?::|$)"), [0])
@@ -461,8 +461,9 @@ def _typed_columns(cols: dict, addresses: dict, captured: pa.Array, flags: np.nd
         "interface": name.take(ifps.indices),
         "line": pa.array(lines),
         **{key: cols[key] for key in ("message_time", "size", "type", "description", "length", "pid", "seq",
-                                      "errno", "ifscope", "metric", "locks", "inits")},
-        **{role.lower(): addresses.get(role, pa.nulls(n, _STR)) for role in ROLES},
+                                      "errno", "ifscope", "metric")},
+        **{key: missing if cols[key].null_count == n else cols[key] for key in ("locks", "inits")},
+        **{role.lower(): addresses.get(role, missing) for role in ROLES},
     }
 
 
