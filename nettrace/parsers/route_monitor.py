@@ -384,7 +384,7 @@ def _split_addresses(lines: pa.Array) -> pa.ListArray:
     """Each address line as a list: split at blanks, after gluing the blanks inside one address
     (``index: N <name>``, ``(family) <hex words>``) with a placeholder."""
     lines = pc.replace_substring_regex(lines, r"index: (\d+) ", f"index:{_GLUE}\\1{_GLUE}")
-    if pc.any(pc.match_substring(lines, "(")).as_py():
+    if pc.any(pc.match_substring_regex(lines, r"\(")).as_py():  # (RE2 finds it faster than the plain search)
         while True:  # one hex word per pass, until no line has one left to glue
             glued = pc.replace_substring_regex(lines, _FAMILY_WORD, f"\\1{_GLUE}\\2\\3")
             if glued.equals(lines):
