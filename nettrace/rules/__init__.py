@@ -133,9 +133,12 @@ class Context:
         return Evidence(file=str(file), line=line, timestamp=ts, text=text.rstrip())
 
     def evidence_rows(self, df: pd.DataFrame, limit: int = 8) -> list[Evidence]:
+        # only the columns evidence() reads, as lists: iterrows builds a whole mixed-dtype row per step
+        n = min(len(df), limit)
+        cited = [df[c].head(limit).tolist() if c in df.columns else [None] * n for c in ("file", "line", "captured_at")]
         out = []
-        for _, row in df.head(limit).iterrows():
-            ev = self.evidence(row)
+        for file, line, ts in zip(*cited):
+            ev = self.evidence({"file": file, "line": line, "captured_at": ts})
             if ev is not None:
                 out.append(ev)
         return out
