@@ -69,12 +69,10 @@ def _records(df: pd.DataFrame, columns: list[str] | None = None) -> list[dict]:
         return []
     if columns is not None:
         df = df[[c for c in columns if c in df.columns]]
-    recs = df.to_dict("records")
-    for r in recs:
-        for k, v in r.items():
-            if not isinstance(v, (list, tuple)) and _isna(v):
-                r[k] = None
-    return recs
+    # every missing value (pd.NA, NaN, NaT) becomes None, in whole columns; the object frame's rows keep
+    # the values' Python types (int, str, bool, Timestamp, the parsers' lists) as to_dict would give them
+    values = df.astype(object).where(df.notna(), None)
+    return [dict(zip(df.columns, row)) for row in values.to_numpy().tolist()]
 
 
 def route_id(snapshot: str, row) -> str:
