@@ -517,8 +517,8 @@ def _with_extras(df: pd.DataFrame, file: str | None, meta: dict) -> pd.DataFrame
     if "captured_at" in df.columns and df["captured_at"].notna().any():
         pass  # the parser's own per-line capture times (streams)
     else:
-        df["captured_at"] = pd.Series([cap] * n, dtype="object").astype("datetime64[ns, UTC]") if n else \
-            pd.Series([], dtype="datetime64[ns, UTC]")
+        # one Timestamp (or None: NaT) broadcast, not n of them converted one by one
+        df["captured_at"] = pd.Series(cap, index=pd.RangeIndex(n), dtype="datetime64[ns, UTC]")
     df["as"] = pd.Series([meta.get("as")] * n, dtype="string")
     df["target"] = pd.Series([meta.get("target")] * n, dtype="string")
     return df
