@@ -80,33 +80,38 @@ def route_churn(ctx: Context):
     if churning.empty:
         return []
     changes = changes[pd.MultiIndex.from_frame(changes[["dst", "where"]]).isin(churning)]
+    # each churning route's changes as plain rows, routes in order of first appearance (as a
+    # groupby(sort=False)): a few list passes per route instead of a frame slice and its Series
+    by_route: dict[tuple[str, str], list[dict]] = {}
+    for r in changes[["dst", "where", "pid", "interface", "time", "ifscope", "file", "line",
+                      "captured_at"]].to_dict("records"):
+        by_route.setdefault((r["dst"], r["where"]), []).append(r)
     findings = []
     windows = loss_windows(ctx.frame("pings"))
-    for key, grp in changes.groupby(["dst", "where"], sort=False):
+    for key, rows in by_route.items():
         dst, where = key
         adds, deletes = int(adds_n[key]), int(dels_n[key])
-        pids = [int(p) for p in grp["pid"].dropna().unique()]
+        pids = [int(p) for p in dict.fromkeys(r["pid"] for r in rows if not pd.isna(r["pid"]))]
         writer_names = []
         for pid in pids:
             node = g.node_id("process", pid)
             a = ctx.graph.nodes.get(node, {}) if node in ctx.graph else {}
             writer_names.append(f"{a.get('name') or '?'} (pid {pid})")
         # the route's interface owner, when there is one, is the real author
-        iface = grp["interface"].dropna()
+        iface = [r["interface"] for r in rows if not pd.isna(r["interface"])]
         chain = g.Chain([])
-        if len(iface):
-            chain = g.culprit_chain(ctx.graph, g.node_id("interface", iface.iloc[0]))
+        if iface:
+            chain = g.culprit_chain(ctx.graph, g.node_id("interface", iface[0]))
         culprit = g.culprit_of(ctx.graph, chain) if chain else None
         # match against ping loss windows
-        times = grp["time"].dropna()
+        times = [r["time"] for r in rows if not pd.isna(r["time"])]
         matched = []
         for _, w in windows.iterrows():
             if pd.isna(w["start"]):
                 continue
-            near = times[(times >= w["start"] - WINDOW_SLACK) & (times <= w["end"] + WINDOW_SLACK)]
-            if len(near):
+            if any(w["start"] - WINDOW_SLACK <= t <= w["end"] + WINDOW_SLACK for t in times):
                 matched.append(w)
-        evidence = ctx.evidence_rows(grp, 6)
+        evidence = [e for e in (ctx.evidence(r) for r in rows[:6]) if e is not None]
         pings = ctx.frame("pings")
         for w in matched[:3]:
             e = ctx.evidence(pings.loc[w["first"]])
@@ -114,7 +119,7 @@ def route_churn(ctx: Context):
                 evidence.append(e)
         evidence += [e for e in ctx.chain_evidence(chain) if e not in evidence] if chain else []
         # an interface-scoped route never captures unscoped traffic: only unscoped changes can cut the Internet
-        unscoped = bool(grp["ifscope"].isna().any())
+        unscoped = any(pd.isna(r["ifscope"]) for r in rows)
         internet = unscoped and _internet_like(dst)
         if unscoped and not internet:
             r = ctx.facts.route_for(dst) if dst != "?" else None
@@ -126,7 +131,7 @@ def route_churn(ctx: Context):
             severity, why = "warning", "why.churn_loss"
         else:
             severity, why = "info", "why.churn_no_loss" if not matched else "why.churn_apple"
-        span = (times.max() - times.min()) if len(times) > 1 else pd.Timedelta(0)
+        span = (max(times) - min(times)) if len(times) > 1 else pd.Timedelta(0)
         refs = [f"interface:{where}"]
         if matched:
             refs += ctx.probe_refs(pings.loc[[w["first"] for w in matched[:4]]])
