@@ -166,6 +166,7 @@ class Route:
     file: str | None
     line: int | None
     captured_at: object = None
+    net: object = field(default=None, repr=False, compare=False)  # the cidr parsed once (ipaddress network)
 
     def get(self, key, default=None):
         return getattr(self, key, default)
@@ -183,8 +184,7 @@ class Route:
 
     @property
     def prefixlen(self) -> int | None:
-        n = _net(self.cidr)
-        return n.prefixlen if n is not None else None
+        return self.net.prefixlen if self.net is not None else None
 
     def to_dict(self) -> dict:
         return {"ref": self.ref, "family": self.family, "destination": self.destination, "cidr": self.cidr,
@@ -378,7 +378,7 @@ def _lpm(routes, addr) -> Route | None:
     for r in routes:
         if r.scoped:
             continue
-        net = _net(r.cidr)
+        net = r.net
         if net is None or net.version != addr.version or addr not in net:
             continue
         key = (net.prefixlen, -(r.rank if r.rank is not None else 0))
@@ -437,7 +437,7 @@ def _routes(bundle, local: set[str]) -> tuple[pd.DataFrame, dict]:
                   is_default=bool(rec.get("is_default")), rank=None if rec.get("rank") is None else int(rec["rank"]),
                   role=role, scaffolding=why, covers_internet=cov, snapshot=_s(rec.get("snapshot")), node=node,
                   file=_s(rec.get("file")), line=None if rec.get("line") is None else int(rec["line"]),
-                  captured_at=rec.get("captured_at"))
+                  captured_at=rec.get("captured_at"), net=net)
         out.setdefault(node, r)
         roles.append(role), whys.append(why), covers.append(cov), nodes.append(node)
     df["role"] = pd.Series(roles, index=df.index, dtype="string")
