@@ -66,7 +66,10 @@ def address_confusion(ctx: Context):
         chain = g.culprit_chain(ctx.graph, g.node_id("interface", iface.name))
         culprit = g.culprit_of(ctx.graph, chain)
         owners = {int(n.split(":", 1)[1]) for n in chain.nodes if n.startswith("process:")}
-        mine = of[_is(of["local_address"], addr) & ~of["pid"].isin(owners).fillna(False).astype(bool)]
+        held = _is(of["local_address"], addr) & ~of["pid"].isin(owners).fillna(False).astype(bool)
+        if not held.any():
+            continue  # nobody else has a socket on the address (and no lsof row slice of every column)
+        mine = of[held]
         announcing = []
         for pid, grp in mine.groupby("pid"):
             to_registry = grp[grp["remote_port"].isin(list(registries))]
