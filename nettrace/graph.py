@@ -181,7 +181,7 @@ def build_graph(bundle) -> nx.MultiDiGraph:
     of = bundle.frame("open_files")
     if not of.empty:
         held = of[of["interface"].notna()]
-        for r in _records(held):
+        for r in _records(held, ["pid", "interface", "type", "fd", "file", "line", "captured_at"]):  # what an edge keeps
             if r.get("pid") is None:
                 continue
             inode = node_id("interface", r["interface"])
