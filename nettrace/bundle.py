@@ -445,7 +445,10 @@ def _type_ok(value, want) -> bool:
 def _drop_wrong_types(obj: dict, types: dict, where: str, warn) -> None:
     for key, want in types.items():
         if key in obj and not _type_ok(obj[key], want):
-            warn("manifest.json", f"{where}{key} has the wrong type ({type(obj[key]).__name__}); ignored")
+            if want == "time" and isinstance(obj[key], str):
+                warn("manifest.json", f"{where}{key} is not a readable time ({obj[key][:40]!r}); ignored")
+            else:
+                warn("manifest.json", f"{where}{key} has the wrong type ({type(obj[key]).__name__}); ignored")
             del obj[key]
 
 
@@ -491,13 +494,16 @@ def _snapshot_label(entry: dict) -> str:
 
 
 def _utc(value) -> pd.Timestamp | None:
+    """*value* as a UTC Timestamp; None when it is not a time the frames' nanosecond columns can
+    hold (years 1677-2262: a manifest saying 3000-01-01 is damaged, not a capture from the future)."""
     if not value:
         return None
     try:
         ts = pd.Timestamp(value)
-    except (ValueError, TypeError):
+        ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+        return ts.as_unit("ns")
+    except (ValueError, TypeError, OverflowError):  # (OutOfBoundsDatetime is a ValueError)
         return None
-    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
 
 
 def _decode(data: bytes, file: str, warn) -> str:

@@ -291,6 +291,23 @@ def test_manifest_fields_of_the_wrong_type_are_ignored(tmp_path):
     assert any(s.rule == "default-route" and "routes" in s.missing for s in skipped_of(b))
 
 
+def test_manifest_times_beyond_what_a_frame_holds_are_ignored(tmp_path):
+    """Regression: a manifest time pandas reads but a nanosecond column cannot hold (year 3000,
+    year 1600) raised OutOfBoundsDatetime out of load(). It is dropped with a warning, like any
+    unreadable time, and the rows it would have dated are undated."""
+    files = seed000_files()
+    manifest = manifest_for(files)
+    manifest["started_at"] = "3000-01-01T00:00:00Z"
+    for c in manifest["commands"]:
+        c["started_at"] = "1600-01-01T00:00:00Z"
+    b = nettrace.load(_write(tmp_path, _tar(_seed_members(files, manifest))))
+    messages = set(b.warnings["message"].astype(str))
+    assert "started_at is not a readable time ('3000-01-01T00:00:00Z'); ignored" in messages
+    assert "commands[0].started_at is not a readable time ('1600-01-01T00:00:00Z'); ignored" in messages
+    assert len(b.frame("routes")) and b.frame("routes")["captured_at"].isna().all()
+    assert nettrace.facts_of(b).owner("feth4868").product == "ZeroTier"
+
+
 # Regressions found by the fuzzer: str.isdigit() is True for "¹"/"²", which int() refuses; a
 # whitespace-only stream. Each input once raised out of parse().
 FOUND = [
