@@ -423,7 +423,7 @@ def _routes(bundle, local: set[str]) -> tuple[pd.DataFrame, dict]:
     df = _latest_routes(bundle).copy()
     out: dict[str, Route] = {}
     roles, whys, covers, nodes = [], [], [], []
-    for rec in g._records(df):  # rows as dicts, missing values as None (as the graph's route nodes have them)
+    for rec in g.records(df):  # rows as dicts, missing values as None (as the graph's route nodes have them)
         scoped = bool(rec.get("ifscope"))
         why = None if scoped else _scaffolding(rec, local)
         role = "scoped" if scoped else ("scaffolding" if why else "traffic")

@@ -64,7 +64,9 @@ def _isna(v) -> bool:
         return False
 
 
-def _records(df: pd.DataFrame, columns: list[str] | None = None) -> list[dict]:
+def records(df: pd.DataFrame, columns: list[str] | None = None) -> list[dict]:
+    """The rows of *df* (its *columns* that exist) as dicts, every missing value None: the attributes
+    of the graph's nodes and edges, and the rows the facts layer reads as the graph does."""
     if df.empty:
         return []
     if columns is not None:
@@ -132,7 +134,7 @@ def build_graph(bundle) -> nx.MultiDiGraph:
     jobs = bundle.latest("launchd_jobs")
     if not jobs.empty:
         labels = {int(p): str(lbl) for p, lbl in zip(jobs["pid"], jobs["label"]) if pd.notna(p) and pd.notna(lbl)}
-    for r in _records(procs):
+    for r in records(procs):
         if r.get("pid") is None:
             continue
         pid = int(r["pid"])
@@ -159,7 +161,7 @@ def build_graph(bundle) -> nx.MultiDiGraph:
             edge(pnode, node_id("process", int(r["ppid"])), "child_of")
 
     # interfaces and their addresses (every snapshot; the latest row is kept on the node)
-    for r in _records(bundle.frame("interfaces")):
+    for r in records(bundle.frame("interfaces")):
         name = r.get("name")
         if not name:
             continue
@@ -170,7 +172,7 @@ def build_graph(bundle) -> nx.MultiDiGraph:
             add(pnode, "interface", r["peer"], None, name=r["peer"])
             edge(inode, pnode, "peer")
             edge(pnode, inode, "peer")
-    for r in _records(bundle.frame("addresses")):
+    for r in records(bundle.frame("addresses")):
         if not r.get("address") or not r.get("interface"):
             continue
         anode = node_id("address", r["address"])
@@ -181,7 +183,7 @@ def build_graph(bundle) -> nx.MultiDiGraph:
     of = bundle.frame("open_files")
     if not of.empty:
         held = of[of["interface"].notna()]
-        for r in _records(held, ["pid", "interface", "type", "fd", "file", "line", "captured_at"]):  # what an edge keeps
+        for r in records(held, ["pid", "interface", "type", "fd", "file", "line", "captured_at"]):  # what an edge keeps
             if r.get("pid") is None:
                 continue
             inode = node_id("interface", r["interface"])
@@ -193,7 +195,7 @@ def build_graph(bundle) -> nx.MultiDiGraph:
     routes = bundle.frame("routes")
     local_addresses = {n.split(":", 1)[1] for n in nodes if n.startswith("address:")}
     for snap in route_snapshots(bundle):
-        for r in _records(routes[routes["snapshot"] == snap]):
+        for r in records(routes[routes["snapshot"] == snap]):
             rnode = route_id(snap, r)
             label = f"{r.get('destination')} → {r.get('gateway')} ({r.get('netif')})"
             add(rnode, "route", label, r, snapshot=snap)
@@ -209,7 +211,7 @@ def build_graph(bundle) -> nx.MultiDiGraph:
 
     # neighbours
     for frame, ipcol, ifcol in (("arp", "ip", "interface"), ("ndp", "neighbor", "netif")):
-        for r in _records(bundle.latest(frame)):
+        for r in records(bundle.latest(frame)):
             if not r.get(ipcol):
                 continue
             nnode = node_id("neighbor", r[ipcol])
@@ -218,7 +220,7 @@ def build_graph(bundle) -> nx.MultiDiGraph:
                 edge(nnode, node_id("interface", r[ifcol]), "neighbor_on")
 
     # resolvers
-    for r in _records(bundle.latest("dns_resolvers")):
+    for r in records(bundle.latest("dns_resolvers")):
         key = f"{r.get('section')}#{r.get('resolver')}"
         rnode = node_id("resolver", key)
         add(rnode, "resolver", f"resolver {key}", r)
@@ -232,7 +234,7 @@ def build_graph(bundle) -> nx.MultiDiGraph:
         if a["kind"] == "route":
             rr = a["row"]
             end_routes.setdefault((rr.get("cidr"), rr.get("netif"), rr.get("ifscope") is True), []).append(n)
-    for i, r in enumerate(_records(ev, EVENT_COLUMNS)):
+    for i, r in enumerate(records(ev, EVENT_COLUMNS)):
         enode = node_id("event", i)
         add(enode, "event", f"{r.get('type')} ({r.get('pid')})", r, type=r.get("type"), pid=r.get("pid"))
         if r.get("pid") is not None:
