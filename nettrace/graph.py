@@ -45,7 +45,7 @@ from nettrace import products as prod
 from nettrace.i18n import t
 
 __all__ = ["graph_of", "build_graph", "route_id", "Chain", "owner", "writers", "culprit_chain", "default_route", "route_nodes",
-           "node_id", "culprit_of", "route_snapshots"]
+           "node_id", "culprit_of", "route_snapshots", "records"]
 
 ROUTE_SNAPSHOTS = ("start", "end")
 # what an event node keeps of its row (a long route-monitor stream has many events)
