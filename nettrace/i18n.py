@@ -12,9 +12,11 @@ Examples
 from __future__ import annotations
 
 import json
-from datetime import timedelta, timezone
+from datetime import timezone
 from functools import lru_cache
 from importlib import resources
+
+from nettrace.model import utc_offset
 
 __all__ = ["t", "messages", "LANGS", "parse_offset", "local_time"]
 
@@ -46,13 +48,8 @@ def t(key: str, lang: str = "en", /, **params) -> str:
 
 
 def parse_offset(tz: str | None) -> timezone:
-    """``+0800`` → a fixed UTC offset (UTC when absent or unreadable)."""
-    try:
-        sign = -1 if tz[0] == "-" else 1
-        h, m = int(tz[1:3]), int(tz[3:5])
-        return timezone(sign * timedelta(hours=h, minutes=m))
-    except (TypeError, ValueError, IndexError):
-        return timezone.utc
+    """``+0800`` → a fixed UTC offset (UTC when absent or unreadable: :func:`nettrace.model.utc_offset`)."""
+    return utc_offset(tz) or timezone.utc
 
 
 def local_time(ts, tz: str | None) -> str:
@@ -62,6 +59,8 @@ def local_time(ts, tz: str | None) -> str:
     '2025-12-28 10:15:27 +0800'
     >>> local_time("2025-12-28T02:15:27Z", None)
     '2025-12-28 02:15:27 UTC'
+    >>> local_time("2025-12-28T02:15:27Z", "Europe/Berlin")  # not an offset: shown in UTC, and said so
+    '2025-12-28 02:15:27 UTC'
     """
     import pandas as pd
 
@@ -69,5 +68,6 @@ def local_time(ts, tz: str | None) -> str:
         return ""
     stamp = pd.Timestamp(ts)
     stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
-    return stamp.tz_convert(parse_offset(tz)).strftime("%Y-%m-%d %H:%M:%S ") + (tz or "UTC")
+    offset = utc_offset(tz)
+    return stamp.tz_convert(offset or timezone.utc).strftime("%Y-%m-%d %H:%M:%S ") + (tz if offset else "UTC")
 

@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 import nettrace
 from nettrace.bundle import BundleError, Limits
 from nettrace.parsers import PARSER_NAMES, get_parser
+from nettrace.render_findings import as_text
 from nettrace.rules import skipped_of
 from tests import fuzzkit
 from tests.bundlekit import manifest_for, seed000_files
@@ -306,6 +307,22 @@ def test_manifest_times_beyond_what_a_frame_holds_are_ignored(tmp_path):
     assert "commands[0].started_at is not a readable time ('1600-01-01T00:00:00Z'); ignored" in messages
     assert len(b.frame("routes")) and b.frame("routes")["captured_at"].isna().all()
     assert nettrace.facts_of(b).owner("feth4868").product == "ZeroTier"
+
+
+@pytest.mark.parametrize("tz", ["+99:99", "+2400", "Europe/Berlin", "-", 800])
+def test_manifest_timezones_that_are_not_offsets_fall_back_to_utc(tmp_path, tz):
+    """Regression: a manifest timezone shaped like an offset but past 23:59 (``+99:99``) raised
+    ValueError out of load(); a zone name was printed as the label of times left in UTC. Neither
+    is what ``date +%z`` writes: route times are read as UTC and every output says UTC."""
+    files = seed000_files()
+    manifest = manifest_for(files)
+    manifest["timezone"] = tz
+    b = nettrace.load(_write(tmp_path, _tar(_seed_members(files, manifest))))
+    ev = b.frame("route_events")
+    wall = pd.to_datetime(ev["message_time"], format="%a %b %d %H:%M:%S %Y").dt.tz_localize("UTC")
+    assert len(ev) and (ev["time"] == wall).all()
+    out = as_text(b, nettrace.findings_of(b))
+    assert " UTC]" in out and f" {tz}]" not in out
 
 
 # Regressions found by the fuzzer: str.isdigit() is True for "¹"/"²", which int() refuses; a
