@@ -12,13 +12,12 @@ Examples
 from __future__ import annotations
 
 import json
-from datetime import timezone
+import re
+from datetime import timedelta, timezone
 from functools import lru_cache
 from importlib import resources
 
-from nettrace.model import utc_offset
-
-__all__ = ["t", "messages", "LANGS", "parse_offset", "local_time"]
+__all__ = ["t", "messages", "LANGS", "utc_offset", "parse_offset", "local_time"]
 
 LANGS = ("en", "zh")
 
@@ -47,8 +46,25 @@ def t(key: str, lang: str = "en", /, **params) -> str:
     return template.format_map(_SafeDict(params)) if params else template
 
 
+_TZ_RE = re.compile(r"^([+-])(\d\d):?(\d\d)$")
+
+
+def utc_offset(value) -> timezone | None:
+    """A UTC offset as the capture writes it (``date +%z``: ``+0800``; also ``+08:00``), or None
+    when *value* is not one (absent, a zone name, or past what a clock can be: ``+9999``).
+
+    >>> [str(utc_offset(v)) for v in ("+0800", "-03:30", "+9999", "Europe/Berlin")]
+    ['UTC+08:00', 'UTC-03:30', 'None', 'None']
+    """
+    m = _TZ_RE.match(str(value or ""))
+    if not m or int(m.group(2)) > 23 or int(m.group(3)) > 59:
+        return None
+    sign = -1 if m.group(1) == "-" else 1
+    return timezone(sign * timedelta(hours=int(m.group(2)), minutes=int(m.group(3))))
+
+
 def parse_offset(tz: str | None) -> timezone:
-    """``+0800`` → a fixed UTC offset (UTC when absent or unreadable: :func:`nettrace.model.utc_offset`)."""
+    """``+0800`` → a fixed UTC offset (UTC when absent or unreadable: :func:`utc_offset`)."""
     return utc_offset(tz) or timezone.utc
 
 

@@ -8,28 +8,13 @@
 """
 from __future__ import annotations
 
-import re
-from datetime import timedelta, timezone
+from datetime import timezone
 
 import pandas as pd
 
-__all__ = ["enrich", "interface_index", "address_owner", "manifest_tz", "utc_offset"]
+from nettrace.i18n import utc_offset
 
-_TZ_RE = re.compile(r"^([+-])(\d\d):?(\d\d)$")
-
-
-def utc_offset(value) -> timezone | None:
-    """A UTC offset as the capture writes it (``date +%z``: ``+0800``; also ``+08:00``), or None
-    when *value* is not one (absent, a zone name, or past what a clock can be: ``+9999``).
-
-    >>> [str(utc_offset(v)) for v in ("+0800", "-03:30", "+9999", "Europe/Berlin")]
-    ['UTC+08:00', 'UTC-03:30', 'None', 'None']
-    """
-    m = _TZ_RE.match(str(value or ""))
-    if not m or int(m.group(2)) > 23 or int(m.group(3)) > 59:
-        return None
-    sign = -1 if m.group(1) == "-" else 1
-    return timezone(sign * timedelta(hours=int(m.group(2)), minutes=int(m.group(3))))
+__all__ = ["enrich", "interface_index", "address_owner", "manifest_tz"]
 
 
 def manifest_tz(manifest: dict) -> timezone | None:
