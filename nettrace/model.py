@@ -1,7 +1,8 @@
 """Cross-frame facts the loader settles once, so rules and graph don't each redo them.
 
 - ``route_events.time``: the "got message … on" wall-clock time localized with the manifest's
-  timezone and converted to UTC (falls back to the capture-side time when unparsable).
+  timezone and converted to UTC (the capture-side time when it is unparsable, or when the manifest
+  has no readable offset).
 - ``route_events.interface``: ``index: N`` tokens resolved to names through ``ifconfig`` scope ids
   and ``netstat`` ``link#N`` gateways, then the ``ifa`` address through ``addresses``.
 - :func:`interface_index` / :func:`address_owner`: the lookups themselves, for other layers.
@@ -47,14 +48,17 @@ def address_owner(bundle) -> dict[str, str]:
 
 
 def _localize(events: pd.DataFrame, tz: timezone | None) -> pd.Series:
+    """Each event's UTC time: route's wall-clock time placed with the capture's offset, else the
+    capture-side stamp. Without an offset the wall clock cannot be placed (read as UTC it would be
+    off by the Mac's offset, hours from the pings it is matched with), so the capture-side stamp
+    comes first and the wall clock read as UTC is only the last resort (a pasted stream)."""
     wall = pd.to_datetime(events["message_time"], format="%a %b %d %H:%M:%S %Y", errors="coerce")
-    if tz is not None:
-        wall = wall.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")
-    else:
-        wall = wall.dt.tz_localize("UTC")
-    wall = wall.astype("datetime64[ns, UTC]")
-    fallback = events["captured_at"] if "captured_at" in events else pd.Series(pd.NaT, index=events.index)
-    return wall.fillna(fallback)
+    captured = events["captured_at"] if "captured_at" in events else pd.Series(pd.NaT, index=events.index)
+    captured = captured.astype("datetime64[ns, UTC]")
+    if tz is None:
+        return captured.fillna(wall.dt.tz_localize("UTC").astype("datetime64[ns, UTC]"))
+    wall = wall.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")
+    return wall.astype("datetime64[ns, UTC]").fillna(captured)
 
 
 def enrich(bundle) -> None:
